@@ -6,6 +6,8 @@
 #include "common/bytes.hpp"
 
 #include <caf/detail/stringification_inspector.hpp>
+#include <caf/error.hpp>
+#include <caf/none.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 

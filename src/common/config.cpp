@@ -35,7 +35,8 @@ std::pair<std::int64_t, std::string> split_number(std::string_view text,
   if (ec != std::errc{} || n < 0)
     throw config_error("expected a non-negative " + std::string{what}
                        + ", got '" + std::string{text} + "'");
-  return {n, lower(trim(std::string_view{ptr, s.data() + s.size() - ptr}))};
+  return {n, lower(trim(std::string_view{
+                ptr, static_cast<std::size_t>(s.data() + s.size() - ptr)}))};
 }
 
 std::int64_t checked_mul(std::int64_t n, std::int64_t factor,
@@ -219,15 +220,18 @@ void config::load_file(const std::string& path) {
     s = trim(s);
     if (s.empty())
       continue;
-    auto pos = s.find('=');
-    if (pos == std::string_view::npos)
-      pos = s.find_first_of(" \t");
+    // As in Spark's properties files, the first '=' or blank ends the key;
+    // blanks and one '=' after it are skipped, so a value may contain '='.
+    auto pos = s.find_first_of("= \t");
     if (pos == std::string_view::npos)
       throw config_error(path + ":" + std::to_string(line_no)
                          + ": expected 'key = value', got '"
                          + std::string{s} + "'");
+    auto value = trim(s.substr(pos + 1));
+    if (s[pos] != '=' && !value.empty() && value.front() == '=')
+      value = trim(value.substr(1));
     try {
-      set(s.substr(0, pos), s.substr(pos + 1));
+      set(s.substr(0, pos), value);
     } catch (const config_error& e) {
       throw config_error(path + ":" + std::to_string(line_no) + ": "
                          + e.what());

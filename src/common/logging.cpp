@@ -2,6 +2,8 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <cstdlib>
+
 namespace ember {
 
 spdlog::logger& logger() {
@@ -11,6 +13,8 @@ spdlog::logger& logger() {
       return existing;
     auto result = spdlog::stderr_color_mt("ember");
     result->set_pattern("%H:%M:%S.%e %^%L%$ [%n] %v");
+    if (const char* level = std::getenv("EMBER_LOG_LEVEL"))
+      result->set_level(spdlog::level::from_str(level));
     return result;
   }();
   return *instance;

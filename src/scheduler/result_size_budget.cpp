@@ -23,14 +23,19 @@ std::string format_bytes(std::int64_t size) {
   static constexpr int shifts[] = {60, 50, 40, 30, 20, 10};
   char buf[64];
   for (int i = 0; i < 6; ++i) {
-    auto unit = static_cast<double>(std::int64_t{1} << shifts[i]);
-    if (static_cast<double>(size) >= 2 * unit) {
-      std::snprintf(buf, sizeof(buf), "%.1f %s",
-                    static_cast<double>(size) / unit, units[i]);
+    auto unit = std::uint64_t{1} << shifts[i];
+    if (size >= 0 && static_cast<std::uint64_t>(size) >= 2 * unit) {
+      // Spark prints a BigDecimal with "%.1f", which rounds half up; in
+      // tenths, exactly (rem * 10 + unit / 2 < 2^64 for unit <= 2^60).
+      auto n = static_cast<std::uint64_t>(size);
+      auto tenths = n / unit * 10 + (n % unit * 10 + unit / 2) / unit;
+      std::snprintf(buf, sizeof(buf), "%llu.%llu %s",
+                    static_cast<unsigned long long>(tenths / 10),
+                    static_cast<unsigned long long>(tenths % 10), units[i]);
       return buf;
     }
   }
-  std::snprintf(buf, sizeof(buf), "%.1f B", static_cast<double>(size));
+  std::snprintf(buf, sizeof(buf), "%lld.0 B", static_cast<long long>(size));
   return buf;
 }
 

@@ -63,7 +63,7 @@ std::string to_error_string(const task_end_reason& reason) {
                + " exited "
                + (x.exit_caused_by_app ? "caused by one of the running tasks"
                                        : "unrelated to the running tasks")
-               + ") Reason: " + x.reason;
+               + ")" + (x.reason.empty() ? "" : " Reason: " + x.reason);
       },
       [](const unknown_reason&) -> std::string {
         return "UnknownReason";

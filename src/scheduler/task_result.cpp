@@ -54,6 +54,16 @@ direct_task_result decode_direct_result(const bytes& payload) {
   direct_task_result result;
   result.value = payload.slice(header_size, value_size);
   auto trailer = payload.view().substr(header_size + value_size);
+  // cereal allocates as many updates as the trailer claims before reading
+  // them: check the count against the bytes present.
+  static const std::size_t update_size = encode(accumulator_update{}).size();
+  std::uint64_t count = 0;
+  if (trailer.size() >= sizeof(count)) {
+    std::memcpy(&count, trailer.data(), sizeof(count));
+    if (count > (trailer.size() - sizeof(count)) / update_size)
+      throw decode_error("direct task result: implausible number of "
+                         "accumulator updates");
+  }
   decode_into(trailer, result.accum_updates, result.metrics);
   return result;
 }

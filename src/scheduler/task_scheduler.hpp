@@ -142,6 +142,12 @@ public:
 
   bool is_executor_alive(const executor_id& executor) const;
 
+  /// Sets how hosts map to racks (none by default: no RACK_LOCAL level).
+  /// Task sets submitted before the call do not learn their racks.
+  void set_rack_resolver(
+    std::function<std::optional<std::string>(const std::string& host)>
+      resolver);
+
   // -- status updates and results --------------------------------------------
 
   /// Records a state change reported by an executor.
@@ -161,6 +167,13 @@ public:
 
   /// Aborts the task set that `tid` belongs to (e.g. result too large).
   void abort_task_set_of(task_id tid, const std::string& message);
+
+  /// The DAG scheduler accepted a successful result for `partition` of
+  /// `stage` (from any attempt): every attempt of the stage treats that
+  /// task as done and will not launch it (Spark's
+  /// notifyPartitionCompletion). Optional; without it a newer attempt may
+  /// run a partition an older attempt already computed.
+  void notify_partition_completion(stage_id stage, std::int32_t partition);
 
   // -- introspection (for the driver, tests and metrics) ---------------------
 

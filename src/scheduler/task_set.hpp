@@ -28,6 +28,9 @@ struct task_set {
   /// Encoded task shared by every task of this set (see task_description).
   bytes binary;
   std::vector<task_spec> tasks;
+  /// Whether the tasks write shuffle output. When an executor is lost, the
+  /// finished tasks that ran there run again (their output was lost too).
+  bool shuffle_map_stage = false;
 
   /// "stage.attempt", e.g. "3.0".
   std::string id() const {
