@@ -7,6 +7,10 @@
 #include <cereal/types/vector.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -41,6 +45,30 @@ inline std::int64_t times_task(task_context& ctx, const std::int64_t& factor) {
 /// Throws `message` on every attempt.
 inline std::int64_t throwing_task(task_context&, const std::string& message) {
   throw std::runtime_error(message);
+}
+
+} // namespace ember::testing
+
+namespace ember::testing {
+
+/// Signals `started` and then runs until it is interrupted (at most ~20 s,
+/// so a broken kill fails the test instead of hanging it).
+struct blocking_task_probe {
+  static std::mutex mtx;
+  static std::condition_variable cv;
+  static int started;
+};
+
+inline std::int64_t blocking_task(task_context& ctx, const int&) {
+  {
+    std::lock_guard guard{blocking_task_probe::mtx};
+    ++blocking_task_probe::started;
+  }
+  blocking_task_probe::cv.notify_all();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  while (!ctx.interrupted() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  return ctx.interrupted() ? -1 : -2;
 }
 
 } // namespace ember::testing
