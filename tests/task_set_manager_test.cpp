@@ -197,14 +197,14 @@ TEST_CASE_FIXTURE(fixture, "a NO_PREF round launches only no-pref tasks") {
   auto ts = make_set(1, 2);
   ts.tasks[0].preferred = {task_location{"hA", "A"}};
   auto m = make(std::move(ts));
-  auto d = m->resource_offer("B", "hB", locality_level::no_pref, t0);
+  auto d = m->resource_offer("B", "hB", locality_level::no_pref, t0 + 2s);
   REQUIRE(d);
   CHECK(d->index == 1);
   // As in Spark, a task without preferences reports PROCESS_LOCAL.
   CHECK(events.started.back().locality == locality_level::process_local);
   CHECK_FALSE(m->resource_offer("B", "hB", locality_level::no_pref, t0 + 1h));
-  // ...and it does not move the delay scheduling timer.
-  CHECK(m->current_locality_level() == locality_level::process_local);
+  // ...and the launch did not restart the wait, which began at t0.
+  CHECK(m->allowed_locality_level(t0 + 3s) == locality_level::node_local);
 }
 
 TEST_CASE_FIXTURE(fixture, "tasks preferring dead executors run at ANY") {

@@ -19,7 +19,7 @@ using driver_actor = caf::typed_actor<
   caf::reacts_to<revive_offers>,
   // from the DAG scheduler
   caf::reacts_to<submit_task_set>, caf::reacts_to<cancel_stage>,
-  caf::reacts_to<remove_executor>,
+  caf::reacts_to<remove_executor>, caf::reacts_to<remove_shuffle>,
   // from the TaskResultGetter pool
   caf::reacts_to<result_fetched>, caf::reacts_to<result_getting>,
   caf::reacts_to<task_failed>, caf::reacts_to<abort_task_set>>;
@@ -28,7 +28,7 @@ using driver_actor = caf::typed_actor<
 using executor_actor = caf::typed_actor<
   // from the driver
   caf::reacts_to<launch_task>, caf::reacts_to<kill_task>,
-  caf::reacts_to<stop_executor>,
+  caf::reacts_to<stop_executor>, caf::reacts_to<peer_block_managers>,
   // from its own task-runner threads
   caf::reacts_to<task_finished>>;
 
@@ -43,7 +43,7 @@ struct attach_driver {
 
 /// The DAG scheduler's event loop (Spark's DAGSchedulerEventProcessLoop).
 using dag_scheduler_actor = caf::typed_actor<
-  caf::reacts_to<attach_driver>,
+  caf::reacts_to<attach_driver>, caf::reacts_to<resubmit_failed_stages>,
   // from users
   caf::reacts_to<submit_job>, caf::reacts_to<cancel_job>,
   // from the driver

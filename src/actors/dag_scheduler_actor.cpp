@@ -23,6 +23,14 @@ public:
     self_->send(driver, ember::cancel_stage{stage, reason});
   }
 
+  void schedule_resubmit(std::chrono::milliseconds delay) override {
+    self_->delayed_send(self_, delay, resubmit_failed_stages{});
+  }
+
+  void remove_shuffle(shuffle_id shuffle) override {
+    self_->send(driver, ember::remove_shuffle{shuffle});
+  }
+
   driver_actor driver;
 
 private:
@@ -40,10 +48,19 @@ struct dag_state {
 
 dag_scheduler_actor::behavior_type
 dag_loop(dag_scheduler_actor::stateful_pointer<dag_state> self,
-         std::shared_ptr<listener_bus> bus) {
+         std::shared_ptr<listener_bus> bus, dag_scheduler_options opts) {
   auto& st = self->state;
   st.backend = std::make_unique<driver_backend>(self);
-  st.dag = std::make_unique<dag_scheduler>(*st.backend, std::move(bus));
+  st.dag = std::make_unique<dag_scheduler>(*st.backend, std::move(bus),
+                                           opts);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& st = self->state;
+    st.dag->fail_all("Ember is shutting down");
+    for (auto& job : st.early_jobs)
+      job.waiter->job_failed("Job cancelled because Ember is shutting down");
+    st.early_jobs.clear();
+    self->quit(msg.reason);
+  });
   return {
     [self](attach_driver& msg) {
       auto& st = self->state;
@@ -76,14 +93,18 @@ dag_loop(dag_scheduler_actor::stateful_pointer<dag_state> self,
     [self](executor_lost_event& ev) {
       self->state.dag->executor_lost(ev.id, ev.reason);
     },
+    [self](resubmit_failed_stages&) {
+      self->state.dag->resubmit_failed_stages();
+    },
   };
 }
 
 } // namespace
 
 dag_scheduler_actor spawn_dag_scheduler(caf::actor_system& sys,
-                                        std::shared_ptr<listener_bus> bus) {
-  return sys.spawn(dag_loop, std::move(bus));
+                                        std::shared_ptr<listener_bus> bus,
+                                        dag_scheduler_options opts) {
+  return sys.spawn(dag_loop, std::move(bus), opts);
 }
 
 } // namespace ember

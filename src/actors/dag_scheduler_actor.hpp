@@ -4,6 +4,7 @@
 // blocks the handling of completions.
 
 #include "actors/actor_types.hpp"
+#include "scheduler/dag_scheduler.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -15,6 +16,7 @@ class listener_bus;
 
 /// Spawns the DAG scheduler; send it attach_driver before submitting jobs.
 dag_scheduler_actor spawn_dag_scheduler(caf::actor_system& sys,
-                                        std::shared_ptr<listener_bus> bus);
+                                        std::shared_ptr<listener_bus> bus,
+                                        dag_scheduler_options opts = {});
 
 } // namespace ember

@@ -4,6 +4,8 @@
 #include "common/logging.hpp"
 #include "scheduler/listener_bus.hpp"
 #include "scheduler/task_scheduler.hpp"
+#include "storage/block_manager_actor.hpp"
+#include "storage/block_id.hpp"
 
 #include <caf/all.hpp>
 
@@ -105,15 +107,29 @@ struct driver_state {
     auto it = executors.find(id);
     if (it == executors.end())
       return;
-    logger().warn("exec={} Lost executor on {}: {}", id, it->second.host,
-                  reason);
+    if (exit_caused_by_app)
+      logger().warn("exec={} Lost executor on {}: {}", id, it->second.host,
+                    reason);
+    else
+      logger().info("exec={} Removed executor on {}: {}", id,
+                    it->second.host, reason);
     self->demonitor(it->second.backend.address());
     executors.erase(it);
+    broadcast_peers();
     sched->executor_lost(id, reason, exit_caused_by_app, now());
     self->send(opts.dag, executor_lost_event{id, reason});
     if (opts.bus)
       opts.bus->post(executor_removed{id, reason});
     make_offers(nullptr);
+  }
+
+  /// Tells every executor where all BlockManagers are.
+  void broadcast_peers() {
+    peer_block_managers msg;
+    for (auto& [id, data] : executors)
+      msg.peers.push_back(peer_entry{id, data.host, data.block_manager});
+    for (auto& [id, data] : executors)
+      self->send(data.backend, msg);
   }
 
   void dispatch(status_action action) {
@@ -186,6 +202,10 @@ driver(driver_actor::stateful_pointer<driver_state> self,
     for (auto& [id, data] : st.executors) {
       if (data.backend.address() == msg.source) {
         auto id_copy = id;
+        if (msg.reason == caf::exit_reason::user_shutdown) {
+          st.remove_executor(id_copy, "executor stopped", false);
+          return;
+        }
         st.remove_executor(id_copy,
                            "executor actor down: "
                              + self->system().render(msg.reason),
@@ -219,6 +239,7 @@ driver(driver_actor::stateful_pointer<driver_state> self,
       logger().info("exec={} Registered executor on {} with {} cores",
                     msg.id, msg.host, msg.cores);
       st.sched->executor_added(msg.id, msg.host, st.now());
+      st.broadcast_peers();
       self->send(st.opts.dag,
                  executor_added_event{msg.id, msg.host, msg.cores});
       if (st.opts.bus)
@@ -273,6 +294,13 @@ driver(driver_actor::stateful_pointer<driver_state> self,
     },
     [self](cancel_stage& msg) {
       self->state.sched->cancel_tasks(msg.stage, true, msg.reason);
+    },
+    [self](remove_shuffle& msg) {
+      auto prefix = shuffle_block_prefix(msg.shuffle);
+      for (auto& [id, data] : self->state.executors)
+        caf::anon_send(caf::actor_cast<block_manager_actor>(
+                         data.block_manager),
+                       remove_blocks_with_prefix{prefix});
     },
     [self](remove_executor& msg) {
       self->state.remove_executor(msg.id, msg.reason, false);

@@ -1,21 +1,44 @@
 #include "actors/executor_backend.hpp"
 
+#include "api/function_registry.hpp"
 #include "api/task_registry.hpp"
 #include "common/logging.hpp"
 #include "storage/block_manager_actor.hpp"
 
 #include <caf/all.hpp>
 
+#include <deque>
+#include <map>
 #include <unordered_map>
 
 namespace ember {
 
 namespace {
 
+/// A reduce task waiting for its shuffle blocks.
+struct pending_fetch {
+  task_description task;
+  std::shared_ptr<task_kill_switch> kill_switch;
+  std::shared_ptr<const stage_binary> stage;
+  std::vector<block_request> requests;
+  std::vector<bytes> results;
+  std::size_t next = 0;
+  std::size_t in_flight = 0;
+  std::int64_t bytes_in_flight = 0;
+  std::size_t done = 0;
+  bool failed = false;
+};
+
 struct executor_state {
   executor_options opts;
   task_runner_settings settings;
   std::unordered_map<task_id, std::shared_ptr<task_kill_switch>> running;
+  std::map<executor_id, peer_entry> peers;
+  /// Decoded stage binaries by (stage, attempt), most recent last.
+  std::deque<std::pair<std::pair<stage_id, std::int32_t>,
+                       std::shared_ptr<const stage_binary>>>
+    stages;
+  std::unordered_map<task_id, std::shared_ptr<pending_fetch>> fetches;
   bool stopping = false;
 
   static inline const char* name = "ember.executor";
@@ -23,11 +46,209 @@ struct executor_state {
 
 using executor_pointer = executor_actor::stateful_pointer<executor_state>;
 
+/// Fetches at most this many blocks at once per task, and at most
+/// `max_bytes_in_flight` bytes (Spark: spark.reducer.maxSizeInFlight).
+constexpr std::size_t max_requests_in_flight = 16;
+constexpr std::int64_t max_bytes_in_flight = 48 << 20;
+constexpr std::size_t stage_cache_size = 32;
+
 void report(executor_pointer self, task_id tid, task_state state,
             bytes payload) {
   self->send(self->state.opts.driver,
              status_update{self->state.opts.id, tid, state,
                            std::move(payload)});
+}
+
+void report_failure(executor_pointer self, task_id tid,
+                    const task_end_reason& reason) {
+  report(self, tid, task_state::failed, bytes{encode_end_reason(reason)});
+}
+
+/// The decoded stage binary of `task` (cached per stage attempt).
+std::shared_ptr<const stage_binary> stage_of(executor_pointer self,
+                                             const task_description& task) {
+  auto& st = self->state;
+  auto key = std::make_pair(task.stage, task.stage_attempt);
+  for (auto& [k, v] : st.stages)
+    if (k == key)
+      return v;
+  auto decoded = std::make_shared<const stage_binary>(
+    decode_stage_binary(task.binary.view()));
+  st.stages.emplace_back(key, decoded);
+  if (st.stages.size() > stage_cache_size)
+    st.stages.pop_front();
+  return decoded;
+}
+
+void start_task(executor_pointer self, task_description task,
+                std::shared_ptr<task_kill_switch> ks,
+                std::shared_ptr<stage_task_inputs> inputs) {
+  auto& st = self->state;
+  st.opts.pool->submit([handle = caf::actor_cast<executor_actor>(self),
+                        ks = std::move(ks), settings = st.settings,
+                        registry = st.opts.registry, task = std::move(task),
+                        inputs = std::move(inputs)] {
+    auto out = run_task(task, ks, settings, *registry, inputs.get());
+    caf::anon_send(handle, task_finished{std::move(out)});
+  });
+}
+
+void continue_fetch(executor_pointer self, std::shared_ptr<pending_fetch> f);
+
+void fetch_failed(executor_pointer self, pending_fetch& f,
+                  const block_request& r, const std::string& why) {
+  if (f.failed)
+    return;
+  f.failed = true;
+  auto& st = self->state;
+  logger().warn("exec={} stage={}.{} tid={} Fetch of {} from executor {} "
+                "failed: {}",
+                st.opts.id, f.task.stage, f.task.stage_attempt, f.task.tid,
+                r.block_id, r.executor, why);
+  st.running.erase(f.task.tid);
+  st.fetches.erase(f.task.tid);
+  report_failure(self, f.task.tid,
+                 fetch_failed_reason{r.executor, r.host, r.shuffle, r.map_id,
+                                     r.map_index, r.reduce, why});
+}
+
+void continue_fetch(executor_pointer self, std::shared_ptr<pending_fetch> f) {
+  auto& st = self->state;
+  if (f->failed)
+    return;
+  if (f->kill_switch->killed()) {
+    st.fetches.erase(f->task.tid);
+    st.running.erase(f->task.tid);
+    report(self, f->task.tid, task_state::killed,
+           killed_outcome(f->task.tid, f->kill_switch->reason()).payload);
+    return;
+  }
+  if (f->done == f->requests.size()) {
+    auto inputs = std::make_shared<stage_task_inputs>();
+    inputs->stage = f->stage;
+    for (std::size_t i = 0; i < f->requests.size(); ++i) {
+      auto& r = f->requests[i];
+      inputs->blocks[{r.shuffle, r.reduce}].push_back(
+        std::move(f->results[i]));
+    }
+    st.fetches.erase(f->task.tid);
+    start_task(self, std::move(f->task), f->kill_switch, std::move(inputs));
+    return;
+  }
+  while (f->next < f->requests.size()
+         && (f->in_flight == 0
+             || (f->in_flight < max_requests_in_flight
+                 && f->bytes_in_flight < max_bytes_in_flight))) {
+    auto i = f->next++;
+    auto& r = f->requests[i];
+    auto peer = st.peers.find(r.executor);
+    if (peer == st.peers.end() || !peer->second.block_manager) {
+      fetch_failed(self, *f, r,
+                   "executor " + r.executor + " is unknown or lost");
+      return;
+    }
+    ++f->in_flight;
+    f->bytes_in_flight += r.size;
+    auto bm = caf::actor_cast<block_manager_actor>(peer->second.block_manager);
+    self->request(bm, caf::infinite, get_block{r.block_id})
+      .then(
+        [self, f, i](get_block_result& res) {
+          auto& r = f->requests[i];
+          --f->in_flight;
+          f->bytes_in_flight -= r.size;
+          if (!res.found) {
+            fetch_failed(self, *f, r,
+                         res.error.empty()
+                           ? "block " + r.block_id + " not found"
+                           : res.error);
+            return;
+          }
+          f->results[i] = std::move(res.data);
+          ++f->done;
+          continue_fetch(self, f);
+        },
+        [self, f, i](caf::error& err) {
+          --f->in_flight;
+          fetch_failed(self, *f, f->requests[i],
+                       self->system().render(err));
+        });
+  }
+}
+
+/// Runs `task` now, or first fetches the shuffle blocks it reads.
+void launch(executor_pointer self, task_description task,
+            std::shared_ptr<task_kill_switch> ks) {
+  auto& st = self->state;
+  if (!is_stage_binary(task.binary.view())) {
+    start_task(self, std::move(task), std::move(ks), nullptr);
+    return;
+  }
+  std::shared_ptr<const stage_binary> stage;
+  std::vector<block_request> requests;
+  try {
+    stage = stage_of(self, task);
+    requests = blocks_to_fetch(*stage, task.partition);
+  } catch (const std::exception& e) {
+    st.running.erase(task.tid);
+    report_failure(self, task.tid,
+                   exception_failure_reason{"ember::decode_error", e.what(),
+                                            {}});
+    return;
+  }
+  if (requests.empty()) {
+    auto inputs = std::make_shared<stage_task_inputs>();
+    inputs->stage = std::move(stage);
+    start_task(self, std::move(task), std::move(ks), std::move(inputs));
+    return;
+  }
+  auto f = std::make_shared<pending_fetch>();
+  f->task = std::move(task);
+  f->kill_switch = std::move(ks);
+  f->stage = std::move(stage);
+  f->requests = std::move(requests);
+  f->results.resize(f->requests.size());
+  st.fetches.emplace(f->task.tid, f);
+  continue_fetch(self, f);
+}
+
+/// Stores the outcome's blocks one after the other, then reports.
+void store_and_report(executor_pointer self, std::shared_ptr<task_outcome> out,
+                      std::size_t i) {
+  auto& st = self->state;
+  if (i == out->blocks.size()) {
+    report(self, out->tid, out->state, std::move(out->payload));
+    return;
+  }
+  auto tid = out->tid;
+  auto block_id = out->blocks[i].id;
+  auto fail = [self, tid, block_id](const std::string& why) {
+    auto& st = self->state;
+    logger().error("exec={} tid={} Failed to store block {}: {}", st.opts.id,
+                   tid, block_id, why);
+    report(self, tid, task_state::failed,
+           failed_outcome(tid, "ember::block_store_error",
+                          "Failed to store block " + block_id + " of TID "
+                            + std::to_string(tid)
+                            + " in the BlockManager: " + why)
+             .payload);
+  };
+  auto bm = caf::actor_cast<block_manager_actor>(st.opts.block_manager);
+  if (!bm) {
+    fail("this executor has no BlockManager");
+    return;
+  }
+  self
+    ->request(bm, caf::infinite,
+              put_block{block_id, std::move(out->blocks[i].data),
+                        storage_level::memory_and_disk_ser})
+    .then(
+      [self, out, i, fail](put_block_result& r) {
+        if (r.ok)
+          store_and_report(self, out, i + 1);
+        else
+          fail(r.error);
+      },
+      [self, fail](caf::error& err) { fail(self->system().render(err)); });
 }
 
 executor_actor::behavior_type executor(executor_pointer self,
@@ -37,8 +258,11 @@ executor_actor::behavior_type executor(executor_pointer self,
   if (st.opts.registry == nullptr)
     st.opts.registry = &task_registry::global();
   st.settings.executor = st.opts.id;
+  st.settings.host = st.opts.host;
   st.settings.max_result_size = st.opts.cfg.max_result_size;
   st.settings.direct_limit = st.opts.cfg.direct_result_limit();
+  st.peers[st.opts.id]
+    = peer_entry{st.opts.id, st.opts.host, st.opts.block_manager};
   self->request(st.opts.driver, caf::infinite,
                 register_executor{st.opts.id,
                                   caf::actor_cast<caf::actor>(self),
@@ -86,13 +310,7 @@ executor_actor::behavior_type executor(executor_pointer self,
         logger().debug("exec={} stage={}.{} tid={} Running {}", st.opts.id,
                        task.stage, task.stage_attempt, task.tid, task.name());
         report(self, task.tid, task_state::running, bytes{});
-        st.opts.pool->submit(
-          [handle = caf::actor_cast<executor_actor>(self),
-           ks = it->second, settings = st.settings,
-           registry = st.opts.registry, task = std::move(task)] {
-            auto out = run_task(task, ks, settings, *registry);
-            caf::anon_send(handle, task_finished{std::move(out)});
-          });
+        launch(self, std::move(task), it->second);
       }
     },
     [self](kill_task& msg) {
@@ -116,47 +334,21 @@ executor_actor::behavior_type executor(executor_pointer self,
         ks->kill(msg.reason.empty() ? "executor stopped" : msg.reason);
       self->quit(caf::exit_reason::user_shutdown);
     },
+    [self](peer_block_managers& msg) {
+      auto& st = self->state;
+      st.peers.clear();
+      for (auto& p : msg.peers)
+        st.peers[p.id] = std::move(p);
+      st.peers[st.opts.id]
+        = peer_entry{st.opts.id, st.opts.host, st.opts.block_manager};
+    },
     [self](task_finished& msg) {
       auto& st = self->state;
-      auto& out = msg.outcome;
-      st.running.erase(out.tid);
-      if (out.block_id.empty()) {
-        report(self, out.tid, out.state, std::move(out.payload));
-        return;
-      }
-      auto bm = caf::actor_cast<block_manager_actor>(st.opts.block_manager);
-      auto tid = out.tid;
-      auto block_id = out.block_id;
-      auto payload = std::move(out.payload);
-      auto fail = [self, tid, block_id](const std::string& why) {
-        auto& st = self->state;
-        logger().error("exec={} tid={} Failed to store result block {}: {}",
-                       st.opts.id, tid, block_id, why);
-        report(self, tid, task_state::failed,
-               failed_outcome(tid, "ember::block_store_error",
-                              "Failed to store the result of TID "
-                                + std::to_string(tid)
-                                + " in the BlockManager: " + why)
-                 .payload);
-      };
-      if (!bm) {
-        fail("this executor has no BlockManager");
-        return;
-      }
-      self
-        ->request(bm, caf::infinite,
-                  put_block{block_id, std::move(out.block),
-                            storage_level::memory_and_disk_ser})
-        .then(
-          [self, tid, payload, fail](put_block_result& r) mutable {
-            if (r.ok)
-              report(self, tid, task_state::finished, std::move(payload));
-            else
-              fail(r.error);
-          },
-          [self, fail](caf::error& err) {
-            fail(self->system().render(err));
-          });
+      st.running.erase(msg.outcome.tid);
+      auto out = std::make_shared<task_outcome>(std::move(msg.outcome));
+      if (out->state != task_state::finished)
+        out->blocks.clear();
+      store_and_report(self, std::move(out), 0);
     },
   };
 }

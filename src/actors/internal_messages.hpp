@@ -86,6 +86,14 @@ struct cancel_stage {
   std::string reason;
 };
 
+/// Remove a shuffle's blocks from every executor.
+struct remove_shuffle {
+  shuffle_id shuffle = -1;
+};
+
+/// The DAG scheduler's timer: resubmit the failed stages.
+struct resubmit_failed_stages {};
+
 /// Remove an executor (it is lost or was stopped).
 struct remove_executor {
   executor_id id;
@@ -143,6 +151,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::abort_task_set)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::submit_task_set)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::cancel_stage)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::remove_executor)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::remove_shuffle)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::resubmit_failed_stages)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::task_started_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::task_getting_result_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::task_set_failed_event)

@@ -5,6 +5,7 @@
 //   driver   -> executor   launch_task, kill_task, stop_executor
 //   executor -> driver     status_update (RUNNING, FINISHED, FAILED, KILLED)
 //   anyone   -> driver     revive_offers
+//   driver   -> executor   peer_block_managers
 //
 // Every type here can cross processes: each has `inspect`, and
 // `register_message_types` (actors/message_registry.hpp) announces them to
@@ -105,6 +106,32 @@ struct revive_offers {};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, revive_offers&) {
   return f(caf::meta::type_name("revive_offers"));
+}
+
+/// Where another executor's blocks are served from.
+struct peer_entry {
+  executor_id id;
+  std::string host;
+  caf::actor block_manager;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_entry& x) {
+  return f(caf::meta::type_name("peer_entry"), x.id, x.host,
+           x.block_manager);
+}
+
+/// The driver tells every executor the BlockManagers of all executors
+/// (sent whenever an executor joins or leaves), so reduce tasks can fetch
+/// shuffle blocks from their owners.
+struct peer_block_managers {
+  std::vector<peer_entry> peers;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        peer_block_managers& x) {
+  return f(caf::meta::type_name("peer_block_managers"), x.peers);
 }
 
 /// Ask an executor to stop: running tasks are killed, the actor quits.

@@ -10,6 +10,7 @@
 //   otherwise                   -> direct: the bytes go inline
 // The value is encoded once, straight into the buffer that travels on.
 
+#include "actors/stage_task.hpp"
 #include "api/task_context.hpp"
 #include "common/bytes.hpp"
 #include "common/ids.hpp"
@@ -24,9 +25,11 @@
 namespace ember {
 
 class task_registry;
+class function_registry;
 
 struct task_runner_settings {
   executor_id executor;
+  std::string host;
   /// <= 0: no limit.
   std::int64_t max_result_size = 0;
   /// min(frame_size - reserved, max_direct_result_size).
@@ -40,18 +43,27 @@ struct task_outcome {
   bytes payload;
   /// Where the result goes; for logs and tests.
   result_path path = result_path::direct;
-  /// Non-empty: store `block` under this id before reporting FINISHED.
-  std::string block_id;
-  bytes block;
+  /// Blocks to store before reporting FINISHED: shuffle output and, for
+  /// an indirect result, the result itself ("taskresult_<tid>").
+  std::vector<stored_block> blocks;
 };
 
-/// Runs `task` with the function found in `registry`. Never throws: user
-/// exceptions become FAILED with ExceptionFailure, a kill (before or after
-/// the run, or observed by the task) becomes KILLED with its reason.
+/// What a lineage task needs besides its description.
+struct stage_task_inputs {
+  std::shared_ptr<const stage_binary> stage;
+  fetched_blocks blocks;
+};
+
+/// Runs `task`: a task-function task with the function found in
+/// `registry`, or a lineage task (`inputs` set) with `fns`. Never throws:
+/// user exceptions become FAILED with ExceptionFailure, a kill (before or
+/// after the run, or observed by the task) becomes KILLED with its reason.
 task_outcome run_task(const task_description& task,
                       const std::shared_ptr<task_kill_switch>& kill_switch,
                       const task_runner_settings& settings,
-                      const task_registry& registry);
+                      const task_registry& registry,
+                      const stage_task_inputs* inputs = nullptr,
+                      const function_registry* fns = nullptr);
 
 /// The outcome for a task killed before it started.
 task_outcome killed_outcome(task_id tid, const std::string& reason);

@@ -22,7 +22,11 @@ int local_executor_cores(const config& cfg) {
 local_runtime::local_runtime(caf::actor_system& sys, runtime_options opts)
   : sys_(sys), opts_(std::move(opts)) {
   opts_.cfg.validate();
-  dag_ = spawn_dag_scheduler(sys_, opts_.bus);
+  dag_scheduler_options dag_opts;
+  dag_opts.max_consecutive_stage_attempts
+    = opts_.cfg.max_consecutive_stage_attempts;
+  dag_opts.resubmit_delay = opts_.cfg.resubmit_delay;
+  dag_ = spawn_dag_scheduler(sys_, opts_.bus, dag_opts);
   driver_options dopts;
   dopts.cfg = opts_.cfg;
   dopts.dag = dag_;
@@ -68,7 +72,7 @@ const executor_handles& local_runtime::add_executor(
 }
 
 std::shared_ptr<job_waiter> local_runtime::submit(job_spec spec) {
-  auto waiter = std::make_shared<job_waiter>(spec.num_partitions);
+  auto waiter = std::make_shared<job_waiter>(spec.partitions());
   caf::anon_send(dag_, submit_job{std::move(spec), waiter});
   return waiter;
 }
@@ -81,15 +85,17 @@ void local_runtime::stop() {
   if (stopped_)
     return;
   stopped_ = true;
+  // The driver goes first, so it does not mistake stopping executors for
+  // lost ones.
+  caf::anon_send_exit(driver_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(dag_, caf::exit_reason::user_shutdown);
   for (auto& e : executors_) {
     caf::anon_send_exit(e.backend, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(e.block_manager, caf::exit_reason::user_shutdown);
   }
-  // Join the runner threads before the actors they report to go away.
+  // Join the runner threads; their last reports go nowhere.
   for (auto& e : executors_)
     e.pool->shutdown();
-  caf::anon_send_exit(driver_, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(dag_, caf::exit_reason::user_shutdown);
 }
 
 } // namespace ember

@@ -49,7 +49,8 @@ std::string encode_task_binary(std::string_view function,
                                std::string_view args) {
   std::uint32_t len = static_cast<std::uint32_t>(function.size());
   std::string out;
-  out.reserve(sizeof(len) + function.size() + args.size());
+  out.reserve(1 + sizeof(len) + function.size() + args.size());
+  out.push_back('F');
   out.append(reinterpret_cast<const char*>(&len), sizeof(len));
   out.append(function);
   out.append(args);
@@ -59,6 +60,9 @@ std::string encode_task_binary(std::string_view function,
 void decode_task_binary(std::string_view binary, std::string_view& function,
                         std::string_view& args) {
   std::uint32_t len = 0;
+  if (binary.empty() || binary[0] != 'F')
+    throw decode_error("not a task-function binary");
+  binary.remove_prefix(1);
   if (binary.size() < sizeof(len))
     throw decode_error("task binary too short");
   std::memcpy(&len, binary.data(), sizeof(len));

@@ -94,7 +94,8 @@ bool register_task(std::string name,
   return true;
 }
 
-/// Encodes a task binary: the function's name and its encoded arguments.
+/// Encodes a task binary: 'F', the function's name and its encoded
+/// arguments.
 std::string encode_task_binary(std::string_view function,
                                std::string_view args);
 

@@ -58,6 +58,12 @@ struct config {
   /// spark.scheduler.revive.interval.
   duration revive_interval = std::chrono::seconds{1};
 
+  /// Consecutive failed attempts of one stage before its jobs abort.
+  /// Spark: spark.stage.maxConsecutiveAttempts.
+  int max_consecutive_stage_attempts = 4;
+  /// Delay before stages that failed on a fetch failure are resubmitted.
+  duration resubmit_delay{200};
+
   // -- executors and storage -------------------------------------------------
 
   /// Executors started in local mode.

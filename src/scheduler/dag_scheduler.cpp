@@ -2,9 +2,11 @@
 
 #include "api/task_registry.hpp"
 #include "common/logging.hpp"
+#include "common/serialization.hpp"
 #include "scheduler/listener_bus.hpp"
+#include "scheduler/stage_binary.hpp"
 
-#include <chrono>
+#include <algorithm>
 
 namespace ember {
 
@@ -14,17 +16,54 @@ auto wall_now() {
   return std::chrono::system_clock::now();
 }
 
+/// Wraps a task-function job into a one-node lineage.
+std::shared_ptr<const lineage> task_function_lineage(job_spec& spec) {
+  auto g = std::make_shared<lineage>();
+  lineage_node n;
+  n.kind = lineage_kind::task_function;
+  n.num_partitions = spec.num_partitions;
+  n.function = spec.function;
+  n.args = std::move(spec.args);
+  n.name = spec.name;
+  n.partition_data = std::move(spec.partition_inputs);
+  n.preferred = std::move(spec.preferred_locations);
+  g->add(std::move(n));
+  return g;
+}
+
 } // namespace
 
-dag_scheduler::dag_scheduler(backend& be, std::shared_ptr<listener_bus> bus)
-  : backend_(be), bus_(std::move(bus)) {
+struct dag_scheduler::active_job {
+  job_id id = -1;
+  stage_id final_stage = -1;
+  std::string name;
+  std::shared_ptr<job_waiter> waiter;
+  std::function<void(int, const bytes&)> result_handler;
+  std::string result_function;
+  std::string result_args;
+  std::vector<bool> finished;
+  int num_finished = 0;
+};
+
+dag_scheduler::dag_scheduler(backend& be, std::shared_ptr<listener_bus> bus,
+                             dag_scheduler_options opts)
+  : backend_(be), bus_(std::move(bus)), opts_(opts) {
 }
+
+dag_scheduler::~dag_scheduler() = default;
+
+const stage* dag_scheduler::find_stage(stage_id id) const {
+  auto it = stages_.find(id);
+  return it == stages_.end() ? nullptr : &it->second;
+}
+
+// -- jobs ---------------------------------------------------------------------
 
 job_id dag_scheduler::submit_job(job_spec spec,
                                  std::shared_ptr<job_waiter> waiter) {
   auto id = next_job_id_++;
   waiter->set_job_id(id);
-  auto n = spec.num_partitions;
+  auto n = spec.partitions();
   if (n <= 0) {
     logger().info("job={} Job {} ({}) has no partitions: finished", id, id,
                   spec.name);
@@ -35,36 +74,41 @@ job_id dag_scheduler::submit_job(job_spec spec,
     waiter->job_finished();
     return id;
   }
-  auto stage = next_stage_id_++;
-  task_set ts;
-  ts.stage = stage;
-  ts.stage_attempt = 0;
-  ts.priority = id;
-  ts.binary = bytes{encode_task_binary(spec.function, spec.args)};
-  ts.tasks.resize(static_cast<std::size_t>(n));
-  for (int p = 0; p < n; ++p) {
-    auto& t = ts.tasks[static_cast<std::size_t>(p)];
-    t.partition = p;
-    if (static_cast<std::size_t>(p) < spec.partition_inputs.size())
-      t.partition_data = spec.partition_inputs[p];
-    if (static_cast<std::size_t>(p) < spec.preferred_locations.size())
-      t.preferred = spec.preferred_locations[p];
+  auto plan = spec.plan ? spec.plan : task_function_lineage(spec);
+  auto target = spec.plan ? spec.target : 0;
+  auto job = std::make_unique<active_job>();
+  job->id = id;
+  job->name = spec.name;
+  job->waiter = std::move(waiter);
+  job->result_handler = std::move(spec.result_handler);
+  job->result_function = std::move(spec.result_function);
+  job->result_args = std::move(spec.result_args);
+  job->finished.assign(static_cast<std::size_t>(n), false);
+  stage_id final_stage = -1;
+  try {
+    auto parents = parent_stages(plan, target, id);
+    final_stage = new_stage(plan, target, id, std::move(parents));
+  } catch (const std::exception& e) {
+    logger().error("job={} Cannot create the stages of job {}: {}", id, id,
+                   e.what());
+    job->waiter->job_failed("Job " + std::to_string(id)
+                            + " failed to create its stages: " + e.what());
+    return id;
   }
-  active_job job;
-  job.id = id;
-  job.stage = stage;
-  job.name = spec.name;
-  job.waiter = std::move(waiter);
-  job.finished.assign(static_cast<std::size_t>(n), false);
-  logger().info("job={} stage={}.0 Got job {} ({}) with {} output partitions",
-                id, stage, id, spec.name, n);
-  if (bus_) {
-    bus_->post(job_start{id, wall_now(), {stage}});
-    bus_->post(stage_submitted{stage, 0, spec.name, n});
-  }
+  stages_.at(final_stage).result_job = id;
+  job->final_stage = final_stage;
+  auto& ref = *job;
   jobs_.emplace(id, std::move(job));
-  job_of_stage_.emplace(stage, id);
-  backend_.submit_task_set(std::move(ts));
+  logger().info("job={} stage={} Got job {} ({}) with {} output partitions",
+                id, final_stage, id, ref.name, n);
+  if (bus_) {
+    std::vector<stage_id> ids;
+    for (auto& [sid, s] : stages_)
+      if (s.jobs.count(id) > 0)
+        ids.push_back(sid);
+    bus_->post(job_start{id, wall_now(), std::move(ids)});
+  }
+  submit_stage(final_stage);
   return id;
 }
 
@@ -77,8 +121,214 @@ void dag_scheduler::cancel_job(job_id id, const std::string& reason) {
   auto msg = "Job " + std::to_string(id) + " cancelled";
   if (!reason.empty())
     msg += " " + reason;
-  fail_job(it->second, msg, msg);
+  fail_job(*it->second, msg);
 }
+
+void dag_scheduler::fail_all(const std::string& reason) {
+  while (!jobs_.empty()) {
+    auto& job = *jobs_.begin()->second;
+    fail_job(job, "Job " + std::to_string(job.id) + " cancelled because "
+                    + reason);
+  }
+}
+
+// -- stage creation -----------------------------------------------------------
+
+std::vector<stage_id>
+dag_scheduler::parent_stages(const std::shared_ptr<const lineage>& g,
+                             int node, job_id job) {
+  std::vector<stage_id> result;
+  for (auto* dep : direct_shuffle_dependencies(*g, node))
+    result.push_back(shuffle_map_stage(g, *dep, job));
+  return result;
+}
+
+stage_id
+dag_scheduler::shuffle_map_stage(const std::shared_ptr<const lineage>& g,
+                                 const shuffle_dependency& dep, job_id job) {
+  if (auto it = map_stage_of_shuffle_.find(dep.shuffle);
+      it != map_stage_of_shuffle_.end()) {
+    add_job_to_stages(it->second, job);
+    return it->second;
+  }
+  // Ancestors first, so that parents get lower ids.
+  auto parents = parent_stages(g, dep.parent, job);
+  auto id = new_stage(g, dep.parent, job, std::move(parents));
+  auto& s = stages_.at(id);
+  s.shuffle_dep = dep;
+  map_stage_of_shuffle_.emplace(dep.shuffle, id);
+  if (!tracker_.contains_shuffle(dep.shuffle))
+    tracker_.register_shuffle(dep.shuffle, s.num_tasks, dep.num_reduces());
+  return id;
+}
+
+stage_id dag_scheduler::new_stage(const std::shared_ptr<const lineage>& g,
+                                  int node, job_id job,
+                                  std::vector<stage_id> parents) {
+  auto id = next_stage_id_++;
+  stage s;
+  s.id = id;
+  s.plan = g;
+  s.node = node;
+  s.num_tasks = g->at(node).num_partitions;
+  s.parents = std::move(parents);
+  s.first_job = job;
+  s.jobs.insert(job);
+  stages_.emplace(id, std::move(s));
+  return id;
+}
+
+void dag_scheduler::add_job_to_stages(stage_id id, job_id job) {
+  auto& s = stages_.at(id);
+  if (!s.jobs.insert(job).second)
+    return;
+  for (auto parent : s.parents)
+    add_job_to_stages(parent, job);
+}
+
+// -- submission ---------------------------------------------------------------
+
+dag_scheduler::active_job* dag_scheduler::active_job_for(const stage& s) {
+  for (auto job : s.jobs)
+    if (auto it = jobs_.find(job); it != jobs_.end())
+      return it->second.get();
+  return nullptr;
+}
+
+std::vector<stage_id> dag_scheduler::missing_parents(const stage& s) const {
+  std::vector<stage_id> result;
+  for (auto parent : s.parents) {
+    auto& p = stages_.at(parent);
+    if (!tracker_.is_available(p.shuffle_dep->shuffle))
+      result.push_back(parent);
+  }
+  return result;
+}
+
+void dag_scheduler::submit_stage(stage_id id) {
+  auto it = stages_.find(id);
+  if (it == stages_.end())
+    return;
+  auto& s = it->second;
+  auto* job = active_job_for(s);
+  if (job == nullptr) {
+    abort_stage(s, "No active job for stage " + std::to_string(id));
+    return;
+  }
+  if (waiting_.count(id) || running_.count(id) || failed_.count(id))
+    return;
+  auto missing = missing_parents(s);
+  if (missing.empty()) {
+    submit_missing_tasks(s, *job);
+    return;
+  }
+  for (auto parent : missing)
+    submit_stage(parent);
+  waiting_.insert(id);
+}
+
+void dag_scheduler::submit_missing_tasks(stage& s, active_job& job) {
+  std::vector<int> partitions;
+  if (s.is_shuffle_map()) {
+    partitions = tracker_.find_missing_partitions(s.shuffle_dep->shuffle);
+  } else {
+    for (int p = 0; p < static_cast<int>(job.finished.size()); ++p)
+      if (!job.finished[p])
+        partitions.push_back(p);
+  }
+  running_.insert(s.id);
+  auto attempt = ++s.latest_attempt;
+  s.attempt_epochs[attempt] = tracker_.epoch();
+  if (s.is_shuffle_map())
+    s.pending_partitions = {partitions.begin(), partitions.end()};
+  const auto& g = *s.plan;
+  logger().info("job={} stage={}.{} Submitting {} missing tasks from {}",
+                job.id, s.id, attempt, partitions.size(), s.describe());
+  if (bus_)
+    bus_->post(stage_submitted{s.id, attempt, g.at(s.node).name,
+                               static_cast<int>(partitions.size())});
+  if (partitions.empty()) {
+    mark_stage_finished(s);
+    submit_waiting_children(s);
+    return;
+  }
+  task_set ts;
+  ts.stage = s.id;
+  ts.stage_attempt = attempt;
+  ts.priority = job.id;
+  ts.shuffle_map_stage = s.is_shuffle_map();
+  const auto& node = g.at(s.node);
+  bool function_task = node.kind == lineage_kind::task_function;
+  if (function_task) {
+    ts.binary = bytes{encode_task_binary(node.function, node.args)};
+  } else {
+    stage_binary bin;
+    bin.plan = g;
+    bin.target = s.node;
+    bin.shuffle_map = s.is_shuffle_map();
+    if (s.is_shuffle_map())
+      bin.dep = *s.shuffle_dep;
+    bin.result_function = job.result_function;
+    bin.result_args = job.result_args;
+    for (auto* dep : direct_shuffle_dependencies(g, s.node)) {
+      std::vector<map_status> statuses;
+      for (auto& st : tracker_.statuses(dep->shuffle))
+        if (st)
+          statuses.push_back(*st);
+      bin.map_outputs.emplace_back(dep->shuffle, std::move(statuses));
+    }
+    bin.epoch = tracker_.epoch();
+    ts.binary = bytes{encode_stage_binary(bin)};
+  }
+  ts.tasks.reserve(partitions.size());
+  for (auto p : partitions) {
+    task_spec t;
+    t.partition = p;
+    t.preferred = preferred_locations(g, s.node, p);
+    if (function_task) {
+      if (static_cast<std::size_t>(p) < node.partition_data.size())
+        t.partition_data = node.partition_data[p];
+    } else {
+      t.partition_data = bytes{encode_partition_inputs(g, s.node, p)};
+    }
+    ts.tasks.push_back(std::move(t));
+  }
+  backend_.submit_task_set(std::move(ts));
+}
+
+void dag_scheduler::submit_waiting_children(const stage& parent) {
+  std::vector<stage_id> children;
+  for (auto id : waiting_) {
+    auto& s = stages_.at(id);
+    if (std::find(s.parents.begin(), s.parents.end(), parent.id)
+        != s.parents.end())
+      children.push_back(id);
+  }
+  std::sort(children.begin(), children.end(), [this](auto a, auto b) {
+    return stages_.at(a).first_job < stages_.at(b).first_job
+           || (stages_.at(a).first_job == stages_.at(b).first_job && a < b);
+  });
+  for (auto id : children)
+    waiting_.erase(id);
+  for (auto id : children)
+    submit_stage(id);
+}
+
+void dag_scheduler::resubmit_failed_stages() {
+  if (failed_.empty())
+    return;
+  logger().info("Resubmitting failed stages");
+  std::vector<stage_id> ids{failed_.begin(), failed_.end()};
+  failed_.clear();
+  std::sort(ids.begin(), ids.end(), [this](auto a, auto b) {
+    return stages_.at(a).first_job < stages_.at(b).first_job
+           || (stages_.at(a).first_job == stages_.at(b).first_job && a < b);
+  });
+  for (auto id : ids)
+    submit_stage(id);
+}
+
+// -- events -------------------------------------------------------------------
 
 void dag_scheduler::task_started(const task_info& info) {
   if (bus_)
@@ -93,79 +343,234 @@ void dag_scheduler::task_getting_result(const task_info& info) {
 void dag_scheduler::task_completed(completion_event ev) {
   if (bus_)
     bus_->post(task_end{ev.info, ev.reason, ev.metrics});
-  if (!std::holds_alternative<success_reason>(ev.reason))
-    return; // the task scheduler retries or aborts the task set
-  auto sj = job_of_stage_.find(ev.info.stage);
-  if (sj == job_of_stage_.end())
-    return; // the job already ended
-  auto it = jobs_.find(sj->second);
-  if (it == jobs_.end())
+  auto it = stages_.find(ev.info.stage);
+  if (it == stages_.end())
+    return; // its jobs ended already
+  auto& s = it->second;
+  std::visit(
+    [&](auto& reason) {
+      using reason_type = std::decay_t<decltype(reason)>;
+      if constexpr (std::is_same_v<reason_type, success_reason>) {
+        if (s.is_shuffle_map())
+          map_task_succeeded(s, ev);
+        else
+          result_task_succeeded(s, ev);
+      } else if constexpr (std::is_same_v<reason_type, resubmitted_reason>) {
+        if (s.is_shuffle_map()) {
+          logger().info("stage={} Resubmitted partition {} (its output was "
+                        "lost)",
+                        s.id, ev.info.partition);
+          s.pending_partitions.insert(ev.info.partition);
+        }
+      } else if constexpr (std::is_same_v<reason_type, fetch_failed_reason>) {
+        fetch_failed(s, ev);
+      }
+      // Other failures: the task scheduler retries or aborts the task set.
+    },
+    ev.reason);
+}
+
+void dag_scheduler::result_task_succeeded(stage& s, completion_event& ev) {
+  auto jit = jobs_.find(s.result_job);
+  if (jit == jobs_.end())
     return;
-  auto& job = it->second;
+  auto& job = *jit->second;
   auto p = ev.info.partition;
   if (p < 0 || static_cast<std::size_t>(p) >= job.finished.size()
       || job.finished[p])
     return; // a duplicate: its value and accumulators are not used again
   job.finished[p] = true;
   ++job.num_finished;
+  job.waiter->add_accumulator_updates(ev.accum_updates);
+  if (job.result_handler) {
+    try {
+      job.result_handler(p, ev.value);
+    } catch (const std::exception& e) {
+      fail_job(job, "Job " + std::to_string(job.id)
+                      + " failed: exception in the result handler: "
+                      + e.what());
+      return;
+    } catch (...) {
+      fail_job(job, "Job " + std::to_string(job.id)
+                      + " failed: unknown exception in the result handler");
+      return;
+    }
+  }
   task_summary summary{p, ev.info.tid, ev.info.attempt, ev.info.executor,
                        ev.metrics};
-  job.waiter->add_accumulator_updates(ev.accum_updates);
   job.waiter->task_succeeded(p, std::move(ev.value), std::move(summary));
-  if (job.num_finished == static_cast<int>(job.finished.size()))
+  if (job.num_finished == static_cast<int>(job.finished.size())) {
+    mark_stage_finished(s);
     finish_job(job);
+  }
 }
 
-void dag_scheduler::task_set_failed(stage_id stage, std::int32_t,
+void dag_scheduler::map_task_succeeded(stage& s, completion_event& ev) {
+  auto p = ev.info.partition;
+  auto& exec = ev.info.executor;
+  auto task_epoch = s.attempt_epochs.count(ev.info.stage_attempt)
+                      ? s.attempt_epochs[ev.info.stage_attempt]
+                      : std::int64_t{0};
+  if (auto it = failed_epoch_.find(exec);
+      it != failed_epoch_.end() && task_epoch <= it->second) {
+    logger().info("exec={} stage={}.{} tid={} Ignoring possibly bogus map "
+                  "completion from a lost executor",
+                  exec, s.id, ev.info.stage_attempt, ev.info.tid);
+  } else {
+    try {
+      auto status = map_status::decode(ev.value.view());
+      bool first = s.pending_partitions.count(p) > 0;
+      tracker_.register_map_output(s.shuffle_dep->shuffle, p,
+                                   std::move(status));
+      if (first)
+        if (auto* job = active_job_for(s))
+          job->waiter->add_accumulator_updates(ev.accum_updates);
+    } catch (const std::exception& e) {
+      logger().error("exec={} stage={} tid={} Undecodable map status: {}",
+                     exec, s.id, ev.info.tid, e.what());
+      abort_stage(s, "Undecodable map status from task "
+                       + std::to_string(ev.info.tid) + ": " + e.what());
+      return;
+    }
+  }
+  s.pending_partitions.erase(p);
+  if (running_.count(s.id) == 0 || !s.pending_partitions.empty())
+    return;
+  mark_stage_finished(s);
+  if (!tracker_.is_available(s.shuffle_dep->shuffle)) {
+    logger().info("stage={} Resubmitting {} because some of its outputs "
+                  "were lost",
+                  s.id, s.describe());
+    submit_stage(s.id);
+  } else {
+    submit_waiting_children(s);
+  }
+}
+
+void dag_scheduler::fetch_failed(stage& s, const completion_event& ev) {
+  const auto& ff = std::get<fetch_failed_reason>(ev.reason);
+  if (s.latest_attempt != ev.info.stage_attempt) {
+    logger().info("stage={}.{} Ignoring fetch failure from an older attempt "
+                  "(latest is {})",
+                  s.id, ev.info.stage_attempt, s.latest_attempt);
+    return;
+  }
+  auto mit = map_stage_of_shuffle_.find(ff.shuffle);
+  logger().warn("stage={}.{} tid={} {}", s.id, ev.info.stage_attempt,
+                ev.info.tid, to_error_string(ev.reason));
+  if (running_.count(s.id) > 0)
+    mark_stage_finished(s, to_error_string(ev.reason));
+  s.failed_attempt_ids.insert(ev.info.stage_attempt);
+  if (static_cast<int>(s.failed_attempt_ids.size())
+      >= opts_.max_consecutive_stage_attempts) {
+    abort_stage(s, s.describe() + " has failed the maximum allowable number "
+                     "of times: "
+                     + std::to_string(opts_.max_consecutive_stage_attempts)
+                     + ". Most recent failure reason: "
+                     + to_error_string(ev.reason));
+    return;
+  }
+  if (failed_.empty())
+    backend_.schedule_resubmit(opts_.resubmit_delay);
+  failed_.insert(s.id);
+  if (mit != map_stage_of_shuffle_.end())
+    failed_.insert(mit->second);
+  if (ff.map_index >= 0 && tracker_.contains_shuffle(ff.shuffle))
+    tracker_.unregister_map_output(ff.shuffle, ff.map_index, ff.executor);
+}
+
+void dag_scheduler::task_set_failed(stage_id id, std::int32_t,
                                     const std::string& reason) {
-  auto sj = job_of_stage_.find(stage);
-  if (sj == job_of_stage_.end())
+  auto it = stages_.find(id);
+  if (it == stages_.end())
     return;
-  auto it = jobs_.find(sj->second);
-  if (it == jobs_.end())
-    return;
-  fail_job(it->second, "Job aborted due to stage failure: " + reason, reason);
+  abort_stage(it->second, reason);
 }
 
-void dag_scheduler::executor_added(const executor_id&, const std::string&) {
-  // Nothing to do for single-stage jobs: the task scheduler offers the new
-  // executor's cores.
+void dag_scheduler::executor_added(const executor_id& id,
+                                   const std::string&) {
+  failed_epoch_.erase(id);
 }
 
-void dag_scheduler::executor_lost(const executor_id&, const std::string&) {
-  // Single-stage jobs keep no outputs on executors; the task scheduler
-  // reruns the attempts that were running there.
+void dag_scheduler::executor_lost(const executor_id& id,
+                                  const std::string& reason) {
+  auto removed = tracker_.remove_outputs_on_executor(id);
+  failed_epoch_[id] = tracker_.epoch();
+  logger().warn("exec={} Executor lost ({}): unregistered {} map outputs, "
+                "epoch is now {}",
+                id, reason, removed, tracker_.epoch());
+}
+
+// -- ends ---------------------------------------------------------------------
+
+void dag_scheduler::mark_stage_finished(stage& s, const std::string& error) {
+  running_.erase(s.id);
+  if (error.empty())
+    s.failed_attempt_ids.clear();
+  logger().info("stage={}.{} {} {}", s.id, s.latest_attempt, s.describe(),
+                error.empty() ? "finished" : "failed: " + error);
+  if (bus_)
+    bus_->post(stage_completed{s.id, s.latest_attempt, s.num_tasks, error});
+}
+
+void dag_scheduler::abort_stage(stage& s, const std::string& reason) {
+  std::vector<job_id> dependent{s.jobs.begin(), s.jobs.end()};
+  for (auto id : dependent)
+    if (auto it = jobs_.find(id); it != jobs_.end())
+      fail_job(*it->second, "Job aborted due to stage failure: " + reason);
+}
+
+void dag_scheduler::fail_job(active_job& job, const std::string& error) {
+  logger().error("job={} Job {} ({}) failed: {}", job.id, job.id, job.name,
+                 error);
+  // Cancel the stages only this job needs.
+  for (auto& [id, s] : stages_) {
+    if (s.jobs.count(job.id) == 0 || s.jobs.size() > 1)
+      continue;
+    if (running_.count(id) > 0) {
+      backend_.cancel_stage(id, error);
+      mark_stage_finished(s, error);
+    }
+  }
+  if (bus_)
+    bus_->post(job_end{job.id, wall_now(), false, error});
+  auto waiter = job.waiter;
+  cleanup_job(job);
+  waiter->job_failed(error);
 }
 
 void dag_scheduler::finish_job(active_job& job) {
-  logger().info("job={} stage={}.0 Job {} ({}) finished", job.id, job.stage,
-                job.id, job.name);
-  if (bus_) {
-    bus_->post(stage_completed{job.stage, 0,
-                               static_cast<int>(job.finished.size()), {}});
+  logger().info("job={} Job {} ({}) finished", job.id, job.id, job.name);
+  if (bus_)
     bus_->post(job_end{job.id, wall_now(), true, {}});
-  }
   auto waiter = job.waiter;
-  job_of_stage_.erase(job.stage);
-  jobs_.erase(job.id);
+  cleanup_job(job);
   waiter->job_finished();
 }
 
-void dag_scheduler::fail_job(active_job& job, const std::string& error,
-                             const std::string& stage_failure) {
-  logger().error("job={} stage={}.0 Job {} ({}) failed: {}", job.id,
-                 job.stage, job.id, job.name, error);
-  backend_.cancel_stage(job.stage, stage_failure);
-  if (bus_) {
-    bus_->post(stage_completed{job.stage, 0,
-                               static_cast<int>(job.finished.size()),
-                               stage_failure});
-    bus_->post(job_end{job.id, wall_now(), false, error});
+void dag_scheduler::cleanup_job(active_job& job) {
+  auto id = job.id;
+  std::vector<stage_id> unused;
+  for (auto& [sid, s] : stages_) {
+    s.jobs.erase(id);
+    if (s.jobs.empty())
+      unused.push_back(sid);
   }
-  auto waiter = job.waiter;
-  job_of_stage_.erase(job.stage);
-  jobs_.erase(job.id);
-  waiter->job_failed(error);
+  for (auto sid : unused) {
+    auto& s = stages_.at(sid);
+    if (s.is_shuffle_map()) {
+      auto shuffle = s.shuffle_dep->shuffle;
+      map_stage_of_shuffle_.erase(shuffle);
+      if (tracker_.contains_shuffle(shuffle))
+        tracker_.unregister_shuffle(shuffle);
+      backend_.remove_shuffle(shuffle);
+    }
+    waiting_.erase(sid);
+    running_.erase(sid);
+    failed_.erase(sid);
+    stages_.erase(sid);
+  }
+  jobs_.erase(id); // destroys `job`
 }
 
 } // namespace ember

@@ -159,6 +159,17 @@ bool block_manager::remove(const std::string& id) {
   return in_memory || on_disk;
 }
 
+std::size_t block_manager::remove_prefix(const std::string& prefix) {
+  std::size_t n = 0;
+  for (auto& id : memory_.ids())
+    if (id.rfind(prefix, 0) == 0 && memory_.remove(id))
+      ++n;
+  for (auto& id : disk_.ids())
+    if (id.rfind(prefix, 0) == 0 && disk_.remove(id))
+      ++n;
+  return n;
+}
+
 bool block_manager::contains(const std::string& id) const {
   return memory_.contains(id) || disk_.contains(id);
 }

@@ -93,6 +93,10 @@ public:
 
   bool contains(const std::string& id) const;
 
+  /// Removes every block whose id starts with `prefix` (e.g. a shuffle's
+  /// "shuffle_3_"); returns how many.
+  std::size_t remove_prefix(const std::string& prefix);
+
   /// Where block `id` is: memory_only for the memory store, disk_only for
   /// the disk store; nullopt if absent.
   std::optional<storage_level> location(const std::string& id) const;

@@ -80,6 +80,13 @@ block_manager_behavior(block_manager_pointer self, std::string executor_id,
     [self](contains_block& msg) -> bool {
       return self->state.store->contains(msg.id);
     },
+    [self](remove_blocks_with_prefix& msg) -> std::uint64_t {
+      auto& st = self->state;
+      auto n = st.store->remove_prefix(msg.prefix);
+      logger().debug("exec={} removed {} blocks with prefix {}",
+                     st.executor_id, n, msg.prefix);
+      return n;
+    },
   };
 }
 
@@ -114,6 +121,8 @@ void add_block_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<get_block_result>("ember::get_block_result");
   cfg.add_message_type<remove_block>("ember::remove_block");
   cfg.add_message_type<contains_block>("ember::contains_block");
+  cfg.add_message_type<remove_blocks_with_prefix>(
+    "ember::remove_blocks_with_prefix");
 }
 
 } // namespace ember

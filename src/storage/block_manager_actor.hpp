@@ -17,6 +17,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace ember {
@@ -25,7 +26,8 @@ using block_manager_actor = caf::typed_actor<
   caf::replies_to<put_block>::with<put_block_result>,
   caf::replies_to<get_block>::with<get_block_result>,
   caf::replies_to<remove_block>::with<bool>,
-  caf::replies_to<contains_block>::with<bool>>;
+  caf::replies_to<contains_block>::with<bool>,
+  caf::replies_to<remove_blocks_with_prefix>::with<std::uint64_t>>;
 
 /// Creates the block_manager for `executor_id` from `options` and spawns
 /// the actor owning it. Throws storage_error if the block manager cannot be

@@ -60,6 +60,18 @@ struct contains_block {
   std::string id;
 };
 
+/// Remove every block whose id starts with `prefix`; replies how many.
+struct remove_blocks_with_prefix {
+  std::string prefix;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        remove_blocks_with_prefix& x) {
+  return f(caf::meta::type_name("ember_remove_blocks_with_prefix"),
+           x.prefix);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, put_block& x) {
   return f(caf::meta::type_name("ember_put_block"), x.id, x.data, x.level);

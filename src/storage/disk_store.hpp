@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ember {
 
@@ -71,6 +72,15 @@ public:
   }
 
   /// Number of stored blocks.
+  /// The ids of every stored block, in no particular order.
+  std::vector<std::string> ids() const {
+    std::vector<std::string> result;
+    result.reserve(blocks_.size());
+    for (auto& kv : blocks_)
+      result.push_back(kv.first);
+    return result;
+  }
+
   std::size_t size() const noexcept {
     return blocks_.size();
   }
