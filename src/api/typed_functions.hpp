@@ -89,6 +89,16 @@ void register_filter(std::string name, bool (*fn)(const T&)) {
     });
 }
 
+/// A whole-partition operation.
+template <class In, class Out>
+void register_map_partitions(std::string name,
+                             std::vector<Out> (*fn)(std::vector<In>&&)) {
+  function_registry::global().add_narrow(
+    std::move(name), [fn](task_context&, std::string_view, std::any in) {
+      return std::any{fn(take_records<In>(std::move(in)))};
+    });
+}
+
 /// Result: the partition's records, encoded as std::vector<T>.
 template <class T>
 void register_collect(std::string name) {
