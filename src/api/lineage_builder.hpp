@@ -88,12 +88,14 @@ public:
     return g_->add(std::move(n));
   }
 
-  /// A job computing `target` with result function `result`.
+  /// A job computing `target` with result function `result`. The job gets
+  /// a snapshot of the lineage (nodes added later do not touch it; the
+  /// partition data is shared, not copied).
   job_spec job(int target, std::string result, std::string name = {},
                std::string result_args = {}) const {
     job_spec spec;
     spec.name = name.empty() ? result : std::move(name);
-    spec.plan = g_;
+    spec.plan = std::make_shared<const lineage>(*g_);
     spec.target = target;
     spec.result_function = std::move(result);
     spec.result_args = std::move(result_args);
