@@ -1,5 +1,7 @@
 #include "api/function_registry.hpp"
 
+#include "api/task_registry.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -80,16 +82,7 @@ std::vector<std::string> function_registry::names() const {
 }
 
 std::uint64_t function_registry::fingerprint() const {
-  std::uint64_t h = 1469598103934665603ull;
-  for (auto& name : names()) {
-    for (unsigned char c : name) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ull;
-  }
-  return h;
+  return fingerprint_of(names());
 }
 
 } // namespace ember

@@ -33,8 +33,12 @@ std::vector<std::string> task_registry::names() const {
 }
 
 std::uint64_t task_registry::fingerprint() const {
+  return fingerprint_of(names());
+}
+
+std::uint64_t fingerprint_of(const std::vector<std::string>& names) {
   std::uint64_t h = 1469598103934665603ull;
-  for (auto& name : names()) {
+  for (auto& name : names) {
     for (unsigned char c : name) {
       h ^= c;
       h *= 1099511628211ull;

@@ -94,6 +94,10 @@ bool register_task(std::string name,
   return true;
 }
 
+/// A digest of `names` (FNV-1a over each name and a separator): the same
+/// in every process and on every run.
+std::uint64_t fingerprint_of(const std::vector<std::string>& names);
+
 /// Encodes a task binary: 'F', the function's name and its encoded
 /// arguments.
 std::string encode_task_binary(std::string_view function,

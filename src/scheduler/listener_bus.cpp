@@ -1,6 +1,7 @@
 #include "scheduler/listener_bus.hpp"
 
 #include "common/logging.hpp"
+#include "common/overload.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -8,17 +9,6 @@
 #include <utility>
 
 namespace ember {
-
-namespace {
-
-template <class... Fs>
-struct overload : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overload(Fs...) -> overload<Fs...>;
-
-} // namespace
 
 void dispatch(listener& l, const listener_event& ev) {
   std::visit(

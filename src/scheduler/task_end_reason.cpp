@@ -1,22 +1,12 @@
 #include "scheduler/task_end_reason.hpp"
 
+#include "common/overload.hpp"
 #include "common/serialization.hpp"
 
 #include <cereal/types/string.hpp>
 #include <cereal/types/variant.hpp>
 
 namespace ember {
-
-namespace {
-
-template <class... Fs>
-struct overload : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overload(Fs...) -> overload<Fs...>;
-
-} // namespace
 
 bool counts_towards_task_failures(const task_end_reason& reason) noexcept {
   return std::visit(
