@@ -66,7 +66,8 @@ dag_loop(dag_scheduler_actor::stateful_pointer<dag_state> self,
       auto& st = self->state;
       st.backend->driver = std::move(msg.driver);
       for (auto& job : st.early_jobs)
-        st.dag->submit_job(std::move(job.spec), std::move(job.waiter));
+        st.dag->submit_job(std::move(job.spec), std::move(job.waiter),
+                           job.id);
       st.early_jobs.clear();
     },
     [self](submit_job& msg) {
@@ -74,7 +75,8 @@ dag_loop(dag_scheduler_actor::stateful_pointer<dag_state> self,
       if (!st.backend->driver)
         st.early_jobs.push_back(std::move(msg));
       else
-        st.dag->submit_job(std::move(msg.spec), std::move(msg.waiter));
+        st.dag->submit_job(std::move(msg.spec), std::move(msg.waiter),
+                           msg.id);
     },
     [self](cancel_job& msg) { self->state.dag->cancel_job(msg.id, msg.reason); },
     [self](completion_event& ev) {

@@ -132,6 +132,8 @@ struct executor_lost_event {
 struct submit_job {
   job_spec spec;
   std::shared_ptr<job_waiter> waiter;
+  /// Assigned by the submitter; -1 lets the DAG scheduler choose.
+  job_id id = -1;
 };
 
 struct cancel_job {

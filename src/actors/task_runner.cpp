@@ -1,5 +1,6 @@
 #include "actors/task_runner.hpp"
 
+#include "api/current_task.hpp"
 #include "api/function_registry.hpp"
 #include "api/task_registry.hpp"
 #include "common/logging.hpp"
@@ -74,6 +75,8 @@ task_outcome run_task(const task_description& task,
   task_context ctx{task.tid,       task.attempt,   task.stage,
                    task.stage_attempt, task.partition, settings.executor,
                    kill_switch};
+  // User code finds its task through current_task_context().
+  current_task_scope current{ctx};
   direct_result_writer writer;
   try {
     std::vector<stored_block> shuffle_blocks;

@@ -73,7 +73,9 @@ const executor_handles& local_runtime::add_executor(
 
 std::shared_ptr<job_waiter> local_runtime::submit(job_spec spec) {
   auto waiter = std::make_shared<job_waiter>(spec.partitions());
-  caf::anon_send(dag_, submit_job{std::move(spec), waiter});
+  auto id = next_job_id_.fetch_add(1);
+  waiter->set_job_id(id);
+  caf::anon_send(dag_, submit_job{std::move(spec), waiter, id});
   return waiter;
 }
 

@@ -15,6 +15,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -69,7 +70,8 @@ public:
                std::function<void(bool, const std::string&)> on_registered
                = nullptr);
 
-  /// Submits a job; the waiter collects its results.
+  /// Submits a job; the waiter collects its results and knows the job's
+  /// id at once (waiter->id()). Thread-safe.
   std::shared_ptr<job_waiter> submit(job_spec spec);
 
   void cancel(job_id id, std::string reason = {});
@@ -105,6 +107,7 @@ private:
   driver_actor driver_;
   std::vector<executor_handles> executors_;
   bool stopped_ = false;
+  std::atomic<job_id> next_job_id_{0};
 };
 
 /// Cores for a local executor: cfg.executor_cores, or the machine's

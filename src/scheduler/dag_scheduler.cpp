@@ -60,8 +60,10 @@ const stage* dag_scheduler::find_stage(stage_id id) const {
 // -- jobs ---------------------------------------------------------------------
 
 job_id dag_scheduler::submit_job(job_spec spec,
-                                 std::shared_ptr<job_waiter> waiter) {
-  auto id = next_job_id_++;
+                                 std::shared_ptr<job_waiter> waiter,
+                                 job_id requested) {
+  auto id = requested >= 0 ? requested : next_job_id_;
+  next_job_id_ = std::max(next_job_id_, id + 1);
   waiter->set_job_id(id);
   auto n = spec.partitions();
   if (n <= 0) {
@@ -461,6 +463,10 @@ void dag_scheduler::fetch_failed(stage& s, const completion_event& ev) {
   if (running_.count(s.id) > 0)
     mark_stage_finished(s, to_error_string(ev.reason));
   s.failed_attempt_ids.insert(ev.info.stage_attempt);
+  // The output is broken even if this stage gives up: another job may read
+  // it (Spark unregisters it before aborting too).
+  if (ff.map_index >= 0 && tracker_.contains_shuffle(ff.shuffle))
+    tracker_.unregister_map_output(ff.shuffle, ff.map_index, ff.executor);
   if (static_cast<int>(s.failed_attempt_ids.size())
       >= opts_.max_consecutive_stage_attempts) {
     abort_stage(s, s.describe() + " has failed the maximum allowable number "
@@ -475,8 +481,6 @@ void dag_scheduler::fetch_failed(stage& s, const completion_event& ev) {
   failed_.insert(s.id);
   if (mit != map_stage_of_shuffle_.end())
     failed_.insert(mit->second);
-  if (ff.map_index >= 0 && tracker_.contains_shuffle(ff.shuffle))
-    tracker_.unregister_map_output(ff.shuffle, ff.map_index, ff.executor);
 }
 
 void dag_scheduler::task_set_failed(stage_id id, std::int32_t,

@@ -64,7 +64,9 @@ public:
                 dag_scheduler_options opts = {});
   ~dag_scheduler();
 
-  job_id submit_job(job_spec spec, std::shared_ptr<job_waiter> waiter);
+  /// Submits a job under `id` (a fresh id if negative; ids must not repeat).
+  job_id submit_job(job_spec spec, std::shared_ptr<job_waiter> waiter,
+                    job_id id = -1);
   void cancel_job(job_id id, const std::string& reason);
 
   void task_started(const task_info& info);

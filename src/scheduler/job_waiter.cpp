@@ -99,6 +99,11 @@ job_waiter::wait_for(std::chrono::milliseconds timeout) {
   return take_locked();
 }
 
+job_id job_waiter::id() const {
+  std::lock_guard guard{mtx_};
+  return result_.id;
+}
+
 bool job_waiter::done() const {
   std::lock_guard guard{mtx_};
   return done_;

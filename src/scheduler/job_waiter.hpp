@@ -83,6 +83,9 @@ public:
   std::optional<job_result> wait_for(std::chrono::milliseconds timeout);
 
   bool done() const;
+
+  /// The job's id: assigned when the job is submitted (-1 before).
+  job_id id() const;
   int finished_partitions() const;
   int num_partitions() const noexcept {
     return num_partitions_;

@@ -126,12 +126,14 @@ bool flow_fixture::impl::apply_fault(const fault_rule& rule,
       auto* block = ev.field("block");
       if (block == nullptr)
         return false; // not a block request: deliver it as it is
+      // The removal goes first; every waiting message keeps its order.
       caf::strong_actor_ptr bm{a->ctrl()};
-      auto m = tap.take_head(a);
+      auto waiting = tap.take_all(a);
       caf::anon_send(caf::actor_cast<caf::actor>(bm),
                      ember::remove_block{*block});
       tap.scan("test");
-      tap.put_back(bm, std::move(m)); // after the removal
+      for (auto& m : waiting)
+        tap.put_back(bm, std::move(m));
       return false;
     }
     case fault_kind::lose_executor:

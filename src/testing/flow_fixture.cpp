@@ -175,6 +175,12 @@ void flow_fixture::cancel(job_id id, std::string reason) {
   impl_->rt->cancel(id, std::move(reason));
 }
 
+void flow_fixture::add_executor(
+  const executor_id& id, int cores,
+  std::function<void(bool, const std::string&)> on_registered) {
+  impl_->rt->add_executor(id, cores, std::move(on_registered));
+}
+
 void flow_fixture::drain_events() {
   impl_->bus->drain();
 }

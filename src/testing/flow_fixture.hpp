@@ -39,6 +39,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,13 @@ public:
   std::shared_ptr<job_waiter> submit(job_spec spec);
 
   void cancel(job_id id, std::string reason = {});
+
+  /// Adds executor `id` with `cores` cores and a manual task runner, as the
+  /// runtime's own executors; its registration waits to be delivered, and
+  /// `on_registered` gets the driver's answer.
+  void add_executor(const executor_id& id, int cores,
+                    std::function<void(bool ok, const std::string& error)>
+                      on_registered = nullptr);
 
   /// Delivers queued listener events (the bus is synchronous).
   void drain_events();

@@ -49,6 +49,14 @@ caf::mailbox_element_ptr mailbox_tap::take_head(caf::scheduled_actor* a) {
   return result;
 }
 
+std::vector<caf::mailbox_element_ptr>
+mailbox_tap::take_all(caf::scheduled_actor* a) {
+  std::vector<caf::mailbox_element_ptr> out;
+  while (auto x = take_head(a))
+    out.push_back(std::move(x));
+  return out;
+}
+
 void mailbox_tap::put_back(const caf::strong_actor_ptr& receiver,
                            caf::mailbox_element_ptr x) {
   if (auto it = entries_.find(x.get()); it != entries_.end())

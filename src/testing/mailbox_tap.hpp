@@ -42,6 +42,9 @@ public:
   /// Takes the head of a's mailbox out (nullptr if empty).
   caf::mailbox_element_ptr take_head(caf::scheduled_actor* a);
 
+  /// Takes every waiting message of `a` out, in delivery order.
+  std::vector<caf::mailbox_element_ptr> take_all(caf::scheduled_actor* a);
+
   /// Enqueues `x` at the end of `receiver`'s mailbox again (scheduling the
   /// receiver if it waits), keeping its noted origin.
   void put_back(const caf::strong_actor_ptr& receiver,

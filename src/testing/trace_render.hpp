@@ -21,7 +21,7 @@ struct render_options {
   /// Include the key fields in labels (otherwise only the type).
   bool fields = true;
   /// Labels longer than this are cut and end in "...".
-  std::size_t max_label = 64;
+  std::size_t max_label = 96;
 };
 
 /// Mermaid text, starting with "sequenceDiagram\n".
