@@ -4,6 +4,9 @@
 
 #include "testing/flow_test.hpp"
 
+#include "actors/executor_backend.hpp"
+#include "api/local_runtime.hpp"
+#include "api/function_registry.hpp"
 #include "common/serialization.hpp"
 #include "scheduler/task_result.hpp"
 
@@ -200,6 +203,35 @@ TEST_CASE("a duplicate executor id is refused with a clear error") {
     {msg("register_executor").to("driver").with("executor", "0"),
      msg("register_executor_reply").from("driver").with("ok", "false")});
   f.expect_none(msg("executor_added_event"));
+}
+
+TEST_CASE("an executor whose function registry differs is refused") {
+  flow_fixture f{config{}};
+  bool called = false;
+  bool ok = true;
+  std::string error;
+  executor_options eo;
+  eo.id = "rogue";
+  eo.cores = 2;
+  eo.driver = f.runtime().driver();
+  eo.pool = std::make_shared<manual_task_runner_pool>();
+  eo.registry_fingerprint = local_registry_fingerprint() ^ 0x1;
+  eo.on_registered = [&](bool k, const std::string& e) {
+    called = true;
+    ok = k;
+    error = e;
+  };
+  spawn_executor(f.system(), std::move(eo));
+  f.run_until_idle();
+  REQUIRE(called);
+  CHECK_FALSE(ok);
+  CHECK(error.find("Function registry mismatch: executor rogue") == 0);
+  // It never gets a task: a job runs on executor 0 only.
+  auto waiter = f.submit(value_job(3));
+  f.run_until_idle();
+  REQUIRE(waiter->done());
+  for (auto& t : waiter->wait().tasks)
+    CHECK(t.executor == "0");
 }
 
 TEST_CASE("a lost executor's running tasks run again elsewhere") {

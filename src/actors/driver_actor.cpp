@@ -1,6 +1,7 @@
 #include "actors/driver_actor.hpp"
 
 #include "actors/result_getter.hpp"
+#include "api/function_registry.hpp"
 #include "common/logging.hpp"
 #include "scheduler/listener_bus.hpp"
 #include "scheduler/task_scheduler.hpp"
@@ -52,6 +53,7 @@ struct driver_state {
   std::vector<result_getter_actor> getters;
   std::size_t next_getter = 0;
   bool revive_armed = false;
+  std::uint64_t registry_fingerprint = local_registry_fingerprint();
 
   static inline const char* name = "ember.driver";
 
@@ -227,6 +229,23 @@ driver(driver_actor::stateful_pointer<driver_state> self,
                        "id {}",
                        msg.id, msg.id);
         return {false, "Duplicate executor ID: " + msg.id};
+      }
+      if (msg.version != ember_version) {
+        logger().error("exec={} Refusing registration from {}: Ember {} "
+                       "differs from the driver's {}",
+                       msg.id, msg.host, msg.version, ember_version);
+        return {false, "Ember version mismatch: executor " + msg.id
+                         + " runs " + msg.version + ", the driver runs "
+                         + ember_version};
+      }
+      if (msg.registry_fingerprint != st.registry_fingerprint) {
+        logger().error("exec={} Refusing registration from {}: its function "
+                       "registry differs from the driver's",
+                       msg.id, msg.host);
+        return {false, "Function registry mismatch: executor " + msg.id
+                         + " does not run the driver's binary (registered "
+                           "functions differ); start executors from the "
+                           "same build as the driver"};
       }
       auto backend = caf::actor_cast<executor_actor>(msg.backend);
       if (!backend)

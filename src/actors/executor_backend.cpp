@@ -267,7 +267,10 @@ executor_actor::behavior_type executor(executor_pointer self,
                 register_executor{st.opts.id,
                                   caf::actor_cast<caf::actor>(self),
                                   st.opts.block_manager, st.opts.host,
-                                  st.opts.cores})
+                                  st.opts.cores, ember_version,
+                                  st.opts.registry_fingerprint != 0
+                                    ? st.opts.registry_fingerprint
+                                    : local_registry_fingerprint()})
     .then(
       [self](register_executor_reply& reply) {
         auto& st = self->state;

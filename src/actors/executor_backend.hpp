@@ -35,6 +35,9 @@ struct executor_options {
   std::shared_ptr<task_runner_pool> pool;
   /// Defaults to task_registry::global().
   const task_registry* registry = nullptr;
+  /// The registry digest sent to the driver; 0 means this process's
+  /// (local_registry_fingerprint()). Tests set it to simulate a mismatch.
+  std::uint64_t registry_fingerprint = 0;
   /// Called once with the driver's answer to the registration.
   std::function<void(bool ok, const std::string& error)> on_registered;
 };

@@ -35,13 +35,21 @@ struct register_executor {
   caf::actor block_manager;
   std::string host;
   std::int32_t cores = 0;
+  /// Ember's version and a digest of the executor's registered functions:
+  /// the driver refuses an executor whose binary differs from its own.
+  std::string version;
+  std::uint64_t registry_fingerprint = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_executor& x) {
   return f(caf::meta::type_name("register_executor"), x.id, x.backend,
-           x.block_manager, x.host, x.cores);
+           x.block_manager, x.host, x.cores, x.version,
+           x.registry_fingerprint);
 }
+
+/// Ember's version string, sent with register_executor.
+inline constexpr const char* ember_version = "0.1.0";
 
 /// The driver's answer to register_executor: `ok`, or why not.
 struct register_executor_reply {

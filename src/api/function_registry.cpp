@@ -81,6 +81,13 @@ std::vector<std::string> function_registry::names() const {
   return result;
 }
 
+std::uint64_t local_registry_fingerprint() {
+  auto names = task_registry::global().names();
+  for (auto& n : function_registry::global().names())
+    names.push_back(n);
+  return fingerprint_of(names);
+}
+
 std::uint64_t function_registry::fingerprint() const {
   return fingerprint_of(names());
 }

@@ -49,6 +49,10 @@ struct shuffle_codec {
     read;
 };
 
+/// A digest of every function this process can run (task functions and
+/// lineage functions): equal in every process of one binary.
+std::uint64_t local_registry_fingerprint();
+
 class function_registry {
 public:
   static function_registry& global();
