@@ -278,6 +278,7 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--chart-data", required=True)
     ap.add_argument("--command", required=True)
+    ap.add_argument("--revision", default="unknown")
     ap.add_argument("--load-before", default="")
     ap.add_argument("--load-after", default="")
     ap.add_argument("--build-seconds", default="?")
@@ -315,7 +316,7 @@ def main():
         f"## {'Quick' if a.mode == 'quick' else 'Full'} run",
         "",
         f"- command: `{a.command}` (from the repository root)",
-        f"- date: {now}; build {a.build_seconds} s, whole run {a.run_seconds} s",
+        f"- date: {now}; source: `{a.revision}`; build {a.build_seconds} s, whole run {a.run_seconds} s",
         f"- machine: {nproc} cores (nproc), {mem} memory, {model}",
         f"- load: before `{a.load_before.strip()}`; after `{a.load_after.strip()}`",
         f"- versions: {versions()}",

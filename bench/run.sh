@@ -222,7 +222,9 @@ load_after="$(uptime)"
 # -- report -----------------------------------------------------------------------------------
 "$python" "$here/report.py" --mode "$mode" --raw "$raw" \
   --results "$here/RESULTS.md" --chart-data "$out/tasks_per_second.dat" \
-  --command "$command_line" --load-before "$load_before" \
+  --command "$command_line" \
+  --revision "$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)" \
+  --load-before "$load_before" \
   --load-after "$load_after" --build-seconds "$build_seconds" \
   --run-seconds "$(( $(date +%s) - run_start ))"
 # Points that are missing from the chart, and why.
