@@ -27,6 +27,7 @@
 #include "scheduler/task_set.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -104,7 +105,17 @@ public:
   }
 
 private:
-  struct active_job;
+  struct active_job {
+    job_id id = -1;
+    stage_id final_stage = -1;
+    std::string name;
+    std::shared_ptr<job_waiter> waiter;
+    std::function<void(int, const bytes&)> result_handler;
+    std::string result_function;
+    std::string result_args;
+    std::vector<bool> finished;
+    int num_finished = 0;
+  };
 
   // -- stage creation --------------------------------------------------------
   std::vector<stage_id> parent_stages(const std::shared_ptr<const lineage>& g,
