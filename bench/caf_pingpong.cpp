@@ -2,9 +2,12 @@
 // between two actors, in one process and between two processes over
 // loopback (caf::io middleman publish / remote_actor on 127.0.0.1).
 //
-//   caf_pingpong local N WINDOW        both actors in this process
-//   caf_pingpong loopback N WINDOW     pong here, ping in a child process
-//   caf_pingpong client PORT N WINDOW PREFIX   (the child's side)
+//   caf_pingpong local N WINDOW [POLICY]      both actors in this process
+//   caf_pingpong loopback N WINDOW [POLICY]   pong here, ping in a child
+//   caf_pingpong client PORT N WINDOW POLICY PREFIX   (the child's side)
+//
+// POLICY is CAF's scheduler policy: `stealing` (CAF's default, and what
+// ember::engine uses) or `sharing`.
 //
 // The ping actor keeps WINDOW pings in flight (1 = classic ping-pong, one
 // round trip at a time) until N pongs came back. Prints `name value unit`
@@ -65,11 +68,22 @@ caf::behavior ping_actor(caf::stateful_actor<ping_state>* self, caf::actor pong,
   };
 }
 
-void prepare(caf::actor_system_config& cfg) {
+void prepare(caf::actor_system_config& cfg, const std::string& policy) {
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   cfg.set("logger.console-verbosity", caf::atom("quiet"));
   // As in ember::engine: two scheduler threads.
   cfg.set("scheduler.max-threads", size_t{2});
+  if (policy == "sharing")
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+  else if (policy != "stealing")
+    throw std::invalid_argument("unknown policy '" + policy + "'");
+}
+
+/// "caf.pingpong.MODE[.sharing].wWINDOW"
+std::string name_of(const std::string& mode, const std::string& policy,
+                    std::int64_t window) {
+  return "caf.pingpong." + mode + (policy == "stealing" ? "" : "." + policy)
+         + ".w" + std::to_string(window);
 }
 
 /// Runs the ping side against `pong` and prints the figures.
@@ -86,21 +100,20 @@ void run_ping(caf::actor_system& sys, const caf::actor& pong, std::int64_t n,
     report(prefix + ".rtt", secs * 1e6 / double(n), "us");
 }
 
-int local(std::int64_t n, std::int64_t window) {
+int local(std::int64_t n, std::int64_t window, const std::string& policy) {
   caf::actor_system_config cfg;
-  prepare(cfg);
+  prepare(cfg, policy);
   caf::actor_system sys{cfg};
   auto pong = sys.spawn(pong_actor);
-  run_ping(sys, pong, n, window,
-           "caf.pingpong.local.w" + std::to_string(window));
+  run_ping(sys, pong, n, window, name_of("local", policy, window));
   caf::anon_send_exit(pong, caf::exit_reason::user_shutdown);
   return 0;
 }
 
 int client(std::uint16_t port, std::int64_t n, std::int64_t window,
-           const std::string& prefix) {
+           const std::string& policy, const std::string& prefix) {
   caf::actor_system_config cfg;
-  prepare(cfg);
+  prepare(cfg, policy);
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
   auto pong = sys.middleman().remote_actor("127.0.0.1", port);
@@ -114,9 +127,10 @@ int client(std::uint16_t port, std::int64_t n, std::int64_t window,
   return 0;
 }
 
-int loopback(const char* self_path, std::int64_t n, std::int64_t window) {
+int loopback(const char* self_path, std::int64_t n, std::int64_t window,
+             std::string policy) {
   caf::actor_system_config cfg;
-  prepare(cfg);
+  prepare(cfg, policy);
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
   auto pong = sys.spawn(pong_actor);
@@ -129,11 +143,11 @@ int loopback(const char* self_path, std::int64_t n, std::int64_t window) {
   auto port_s = std::to_string(*port);
   auto n_s = std::to_string(n);
   auto w_s = std::to_string(window);
-  auto prefix = "caf.pingpong.loopback.w" + w_s;
+  auto prefix = name_of("loopback", policy, window);
   std::vector<char*> child_argv{const_cast<char*>(self_path),
                                 const_cast<char*>("client"), port_s.data(),
-                                n_s.data(), w_s.data(), prefix.data(),
-                                nullptr};
+                                n_s.data(), w_s.data(), policy.data(),
+                                prefix.data(), nullptr};
   pid_t child = 0;
   if (posix_spawn(&child, "/proc/self/exe", nullptr, nullptr,
                   child_argv.data(), environ)
@@ -163,17 +177,20 @@ int loopback(const char* self_path, std::int64_t n, std::int64_t window) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    if (args.size() == 3 && args[0] == "local")
-      return local(std::stoll(args[1]), std::stoll(args[2]));
-    if (args.size() == 3 && args[0] == "loopback")
-      return loopback(argv[0], std::stoll(args[1]), std::stoll(args[2]));
-    if (args.size() == 5 && args[0] == "client")
+    auto policy = args.size() == 4 ? args[3] : std::string{"stealing"};
+    if ((args.size() == 3 || args.size() == 4) && args[0] == "local")
+      return local(std::stoll(args[1]), std::stoll(args[2]), policy);
+    if ((args.size() == 3 || args.size() == 4) && args[0] == "loopback")
+      return loopback(argv[0], std::stoll(args[1]), std::stoll(args[2]),
+                      policy);
+    if (args.size() == 6 && args[0] == "client")
       return client(static_cast<std::uint16_t>(std::stoi(args[1])),
-                    std::stoll(args[2]), std::stoll(args[3]), args[4]);
+                    std::stoll(args[2]), std::stoll(args[3]), args[4],
+                    args[5]);
   } catch (const std::exception& e) {
     std::cerr << "caf_pingpong: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: caf_pingpong local|loopback N WINDOW\n";
+  std::cerr << "usage: caf_pingpong local|loopback N WINDOW [stealing|sharing]\n";
   return 2;
 }

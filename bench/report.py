@@ -221,7 +221,12 @@ def build_tables(fig, mode):
                   ("in-process, 64 in flight", "caf.pingpong.local.w64.rate", "msgs/s"),
                   ("loopback ping-pong", "caf.pingpong.loopback.w1.rate", "msgs/s"),
                   ("round trip", "caf.pingpong.loopback.w1.rtt", "µs"),
-                  ("loopback, 64 in flight", "caf.pingpong.loopback.w64.rate", "msgs/s")]) + "."]
+                  ("loopback, 64 in flight", "caf.pingpong.loopback.w64.rate", "msgs/s")]) + ".",
+              "", "With CAF's `sharing` scheduler policy instead of the default work stealing "
+              "(which `ember::engine` uses): "
+              + "; ".join(f"{name} {fig.show(k, u)}" for name, k, u in [
+                  ("in-process round trip", "caf.pingpong.local.sharing.w1.rtt", "µs"),
+                  ("loopback round trip", "caf.pingpong.loopback.sharing.w1.rtt", "µs")]) + "."]
 
     # Targets.
     def verdict(ok):

@@ -150,6 +150,9 @@ for ((r = 0; r < reps; r++)); do
   run caf.local.w64 60 "$caf" local "${caf_local[1]}" 64
   run caf.loopback.w1 120 "$caf" loopback "${caf_loopback[0]}" 1
   run caf.loopback.w64 120 "$caf" loopback "${caf_loopback[1]}" 64
+  # CAF's other scheduler policy (ember::engine uses the default, stealing).
+  run caf.local.sharing.w1 60 "$caf" local "${caf_local[0]}" 1 sharing
+  run caf.loopback.sharing.w1 120 "$caf" loopback "${caf_loopback[0]}" 1 sharing
 done
 
 # -- Ember, local mode ------------------------------------------------------------------

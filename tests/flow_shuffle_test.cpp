@@ -80,6 +80,34 @@ TEST_CASE("reduce tasks fetch map output from every BlockManager") {
   f.expect_none(msg("status_update").state("FAILED"));
 }
 
+TEST_CASE("a reduce task fetches and folds its blocks in bounded batches") {
+  config cfg;
+  cfg.max_reqs_in_flight = 1; // one block per batch
+  flow_fixture f{cfg, 1, 1};
+  auto waiter = f.submit(word_count_job());
+  // Run until the first reduce task has fetched its first batch.
+  for (int i = 0; i < 100; ++i) {
+    f.run_messages();
+    if (count(f.trace(), msg("get_block")) > 0)
+      break;
+    f.run_task("0");
+  }
+  REQUIRE(count(f.trace(), msg("get_block")) == 1);
+  // Its next fetch waits until the runner has folded the batch in.
+  REQUIRE(f.queued_tasks("0") == 1);
+  f.run_messages();
+  CHECK(count(f.trace(), msg("get_block")) == 1);
+  f.run_task("0");
+  f.run_messages();
+  CHECK(count(f.trace(), msg("shuffle_batch_consumed")) == 1);
+  CHECK(count(f.trace(), msg("get_block")) == 2);
+  run_job(f, waiter);
+  CHECK(counts_of(waiter->wait()) == reference_word_count(lines()));
+  // Every block went through its own batch.
+  CHECK(count(f.trace(), msg("shuffle_batch_consumed"))
+        == count(f.trace(), msg("get_block")));
+}
+
 namespace {
 
 /// The word count with executor 0 lost while executor 1 fetches from it.

@@ -30,7 +30,7 @@ using executor_actor = caf::typed_actor<
   caf::reacts_to<launch_task>, caf::reacts_to<kill_task>,
   caf::reacts_to<stop_executor>, caf::reacts_to<peer_block_managers>,
   // from its own task-runner threads
-  caf::reacts_to<task_finished>>;
+  caf::reacts_to<task_finished>, caf::reacts_to<shuffle_batch_consumed>>;
 
 /// One member of the TaskResultGetter pool.
 using result_getter_actor = caf::typed_actor<caf::reacts_to<fetch_result>,

@@ -27,6 +27,13 @@ struct pending_fetch {
   std::int64_t bytes_in_flight = 0;
   std::size_t done = 0;
   bool failed = false;
+  /// Incremental reading: blocks [consumed, batch_end) form the batch being
+  /// fetched or consumed; `states` holds what was consumed so far.
+  bool incremental = false;
+  std::size_t consumed = 0;
+  std::size_t batch_end = 0;
+  bool consuming = false;
+  std::shared_ptr<stage_task_inputs> inputs;
 };
 
 struct executor_state {
@@ -46,10 +53,6 @@ struct executor_state {
 
 using executor_pointer = executor_actor::stateful_pointer<executor_state>;
 
-/// Fetches at most this many blocks at once per task, and at most
-/// `max_bytes_in_flight` bytes (Spark: spark.reducer.maxSizeInFlight).
-constexpr std::size_t max_requests_in_flight = 16;
-constexpr std::int64_t max_bytes_in_flight = 48 << 20;
 constexpr std::size_t stage_cache_size = 32;
 
 void report(executor_pointer self, task_id tid, task_state state,
@@ -112,6 +115,70 @@ void fetch_failed(executor_pointer self, pending_fetch& f,
                                      r.map_index, r.reduce, why});
 }
 
+/// Sends the request for block `i` of `f`.
+void request_block(executor_pointer self, std::shared_ptr<pending_fetch> f,
+                   std::size_t i) {
+  auto& st = self->state;
+  auto& r = f->requests[i];
+  auto peer = st.peers.find(r.executor);
+  if (peer == st.peers.end() || !peer->second.block_manager) {
+    fetch_failed(self, *f, r, "executor " + r.executor + " is unknown or lost");
+    return;
+  }
+  ++f->in_flight;
+  f->bytes_in_flight += r.size;
+  auto bm = caf::actor_cast<block_manager_actor>(peer->second.block_manager);
+  self->request(bm, caf::infinite, get_block{r.block_id})
+    .then(
+      [self, f, i](get_block_result& res) {
+        auto& r = f->requests[i];
+        --f->in_flight;
+        f->bytes_in_flight -= r.size;
+        if (!res.found) {
+          fetch_failed(self, *f, r,
+                       res.error.empty() ? "block " + r.block_id
+                                             + " not found"
+                                         : res.error);
+          return;
+        }
+        f->results[i] = std::move(res.data);
+        ++f->done;
+        continue_fetch(self, f);
+      },
+      [self, f, i](caf::error& err) {
+        --f->in_flight;
+        fetch_failed(self, *f, f->requests[i], self->system().render(err));
+      });
+}
+
+/// Incremental reading: hands the fetched batch to a runner thread, which
+/// folds it into the reader states and reports shuffle_batch_consumed.
+void consume_batch(executor_pointer self, std::shared_ptr<pending_fetch> f) {
+  auto& st = self->state;
+  f->consuming = true;
+  std::vector<std::pair<block_request, bytes>> batch;
+  for (auto i = f->consumed; i < f->batch_end; ++i)
+    batch.emplace_back(f->requests[i], std::move(f->results[i]));
+  st.opts.pool->submit([handle = caf::actor_cast<executor_actor>(self), f,
+                        batch = std::move(batch),
+                        exec = st.opts.id]() mutable {
+    shuffle_batch_consumed done{f->task.tid, {}};
+    try {
+      task_context ctx{f->task.tid,       f->task.attempt, f->task.stage,
+                       f->task.stage_attempt, f->task.partition, exec,
+                       f->kill_switch};
+      for (auto& [r, block] : batch) {
+        consume_block(ctx, *f->stage, r.shuffle, r.reduce, block,
+                      function_registry::global(), f->inputs->states);
+        block = bytes{}; // release each block once it is folded in
+      }
+    } catch (const std::exception& e) {
+      done.error = e.what();
+    }
+    caf::anon_send(handle, std::move(done));
+  });
+}
+
 void continue_fetch(executor_pointer self, std::shared_ptr<pending_fetch> f) {
   auto& st = self->state;
   if (f->failed)
@@ -123,56 +190,50 @@ void continue_fetch(executor_pointer self, std::shared_ptr<pending_fetch> f) {
            killed_outcome(f->task.tid, f->kill_switch->reason()).payload);
     return;
   }
+  auto max_bytes = st.opts.cfg.max_bytes_in_flight;
+  auto max_reqs = static_cast<std::size_t>(st.opts.cfg.max_reqs_in_flight);
+  if (f->incremental) {
+    if (f->consuming || f->in_flight > 0)
+      return;
+    if (f->consumed == f->requests.size()) {
+      st.fetches.erase(f->task.tid);
+      start_task(self, std::move(f->task), f->kill_switch, f->inputs);
+      return;
+    }
+    if (f->done == f->batch_end && f->batch_end > f->consumed) {
+      consume_batch(self, f);
+      return;
+    }
+    // The next batch: at most max_bytes and max_reqs (at least one block).
+    std::int64_t bytes = 0;
+    auto end = f->consumed;
+    while (end < f->requests.size() && end - f->consumed < max_reqs
+           && (end == f->consumed
+               || bytes + f->requests[end].size <= max_bytes)) {
+      bytes += f->requests[end].size;
+      ++end;
+    }
+    f->batch_end = end;
+    f->next = end;
+    for (auto i = f->consumed; i < end && !f->failed; ++i)
+      request_block(self, f, i);
+    return;
+  }
   if (f->done == f->requests.size()) {
-    auto inputs = std::make_shared<stage_task_inputs>();
-    inputs->stage = f->stage;
+    f->inputs->stage = f->stage;
     for (std::size_t i = 0; i < f->requests.size(); ++i) {
       auto& r = f->requests[i];
-      inputs->blocks[{r.shuffle, r.reduce}].push_back(
+      f->inputs->blocks[{r.shuffle, r.reduce}].push_back(
         std::move(f->results[i]));
     }
     st.fetches.erase(f->task.tid);
-    start_task(self, std::move(f->task), f->kill_switch, std::move(inputs));
+    start_task(self, std::move(f->task), f->kill_switch, f->inputs);
     return;
   }
-  while (f->next < f->requests.size()
+  while (f->next < f->requests.size() && !f->failed
          && (f->in_flight == 0
-             || (f->in_flight < max_requests_in_flight
-                 && f->bytes_in_flight < max_bytes_in_flight))) {
-    auto i = f->next++;
-    auto& r = f->requests[i];
-    auto peer = st.peers.find(r.executor);
-    if (peer == st.peers.end() || !peer->second.block_manager) {
-      fetch_failed(self, *f, r,
-                   "executor " + r.executor + " is unknown or lost");
-      return;
-    }
-    ++f->in_flight;
-    f->bytes_in_flight += r.size;
-    auto bm = caf::actor_cast<block_manager_actor>(peer->second.block_manager);
-    self->request(bm, caf::infinite, get_block{r.block_id})
-      .then(
-        [self, f, i](get_block_result& res) {
-          auto& r = f->requests[i];
-          --f->in_flight;
-          f->bytes_in_flight -= r.size;
-          if (!res.found) {
-            fetch_failed(self, *f, r,
-                         res.error.empty()
-                           ? "block " + r.block_id + " not found"
-                           : res.error);
-            return;
-          }
-          f->results[i] = std::move(res.data);
-          ++f->done;
-          continue_fetch(self, f);
-        },
-        [self, f, i](caf::error& err) {
-          --f->in_flight;
-          fetch_failed(self, *f, f->requests[i],
-                       self->system().render(err));
-        });
-  }
+             || (f->in_flight < max_reqs && f->bytes_in_flight < max_bytes)))
+    request_block(self, f, f->next++);
 }
 
 /// Runs `task` now, or first fetches the shuffle blocks it reads.
@@ -207,6 +268,10 @@ void launch(executor_pointer self, task_description task,
   f->stage = std::move(stage);
   f->requests = std::move(requests);
   f->results.resize(f->requests.size());
+  f->inputs = std::make_shared<stage_task_inputs>();
+  f->inputs->stage = f->stage;
+  f->incremental = reads_incrementally(*f->stage,
+                                       function_registry::global());
   st.fetches.emplace(f->task.tid, f);
   continue_fetch(self, f);
 }
@@ -344,6 +409,24 @@ executor_actor::behavior_type executor(executor_pointer self,
         st.peers[p.id] = std::move(p);
       st.peers[st.opts.id]
         = peer_entry{st.opts.id, st.opts.host, st.opts.block_manager};
+    },
+    [self](shuffle_batch_consumed& msg) {
+      auto& st = self->state;
+      auto it = st.fetches.find(msg.tid);
+      if (it == st.fetches.end())
+        return;
+      auto f = it->second;
+      f->consuming = false;
+      if (!msg.error.empty()) {
+        st.fetches.erase(it);
+        st.running.erase(msg.tid);
+        report_failure(self, msg.tid,
+                       exception_failure_reason{"ember::shuffle_read_error",
+                                                msg.error, {}});
+        return;
+      }
+      f->consumed = f->batch_end;
+      continue_fetch(self, f);
     },
     [self](task_finished& msg) {
       auto& st = self->state;

@@ -30,6 +30,13 @@ struct task_finished {
   task_outcome outcome;
 };
 
+/// A task-runner thread folded a batch of fetched shuffle blocks into a
+/// reduce task's reader state (`error` if the codec threw).
+struct shuffle_batch_consumed {
+  task_id tid = -1;
+  std::string error;
+};
+
 // -- driver -> TaskResultGetter ------------------------------------------------
 
 /// Decode (direct) or fetch (indirect) the result of a FINISHED task.
@@ -144,6 +151,7 @@ struct cancel_job {
 } // namespace ember
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::task_finished)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::shuffle_batch_consumed)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::fetch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::decode_failure)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ember::result_fetched)

@@ -10,12 +10,23 @@ namespace ember {
 
 namespace {
 
+/// The dependency of `shuffle` within the stage's lineage, or nullptr.
+const shuffle_dependency* find_dep(const stage_binary& stage,
+                                   shuffle_id shuffle) {
+  for (auto& n : stage.plan.nodes)
+    if (n.kind == lineage_kind::shuffled && n.shuffle
+        && n.shuffle->shuffle == shuffle)
+      return &*n.shuffle;
+  return nullptr;
+}
+
 struct computer {
   task_context& ctx;
   const stage_binary& stage;
   const partition_inputs& inputs;
   const fetched_blocks& fetched;
   const function_registry& fns;
+  reduce_states* states;
 
   std::any compute(int id, int p) {
     const auto& n = stage.plan.at(id);
@@ -49,6 +60,13 @@ struct computer {
         if (codec == nullptr)
           throw std::runtime_error("no shuffle codec named '" + dep.codec
                                    + "' is registered");
+        if (states != nullptr) {
+          if (auto st = states->find({dep.shuffle, p}); st != states->end())
+            return codec->finish(ctx, std::move(st->second), dep.codec_args);
+          if (codec->incremental())
+            return codec->finish(ctx, codec->begin(ctx, dep.codec_args),
+                                 dep.codec_args);
+        }
         static const std::vector<bytes> none;
         auto it = fetched.find({dep.shuffle, p});
         return codec->read(ctx, it == fetched.end() ? none : it->second,
@@ -67,9 +85,10 @@ struct computer {
 void run_stage_task(task_context& ctx, const stage_binary& stage,
                     std::string_view partition_data,
                     const fetched_blocks& fetched,
-                    const function_registry& fns, const stage_task_io& io) {
+                    const function_registry& fns, const stage_task_io& io,
+                    reduce_states* states) {
   auto inputs = decode_partition_inputs(partition_data);
-  computer c{ctx, stage, inputs, fetched, fns};
+  computer c{ctx, stage, inputs, fetched, fns, states};
   auto p = ctx.partition();
   if (stage.shuffle_map) {
     const auto& dep = stage.dep;
@@ -110,6 +129,33 @@ void run_stage_task(task_context& ctx, const stage_binary& stage,
     throw std::runtime_error("no result function named '"
                              + stage.result_function + "' is registered");
   (*fn)(ctx, stage.result_args, c.compute(stage.target, p), *io.value);
+}
+
+bool reads_incrementally(const stage_binary& stage,
+                         const function_registry& fns) {
+  for (auto* dep : direct_shuffle_dependencies(stage.plan, stage.target)) {
+    const auto* codec = fns.codec(dep->codec);
+    if (codec == nullptr || !codec->incremental())
+      return false;
+  }
+  return true;
+}
+
+void consume_block(task_context& ctx, const stage_binary& stage,
+                   shuffle_id shuffle, int reduce, const bytes& block,
+                   const function_registry& fns, reduce_states& states) {
+  const auto* dep = find_dep(stage, shuffle);
+  if (dep == nullptr)
+    throw std::runtime_error("the stage does not read shuffle "
+                             + std::to_string(shuffle));
+  const auto* codec = fns.codec(dep->codec);
+  if (codec == nullptr || !codec->incremental())
+    throw std::runtime_error("shuffle codec '" + dep->codec
+                             + "' cannot read incrementally");
+  auto [it, added] = states.try_emplace({shuffle, reduce});
+  if (added)
+    it->second = codec->begin(ctx, dep->codec_args);
+  codec->add(ctx, it->second, block, dep->codec_args);
 }
 
 std::vector<block_request> blocks_to_fetch(const stage_binary& stage, int p) {

@@ -14,6 +14,7 @@
 #include "common/ids.hpp"
 #include "scheduler/stage_binary.hpp"
 
+#include <any>
 #include <map>
 #include <string>
 #include <utility>
@@ -44,10 +45,26 @@ struct stage_task_io {
   std::vector<stored_block>* blocks = nullptr;
 };
 
+/// Reader states built batch by batch by incremental shuffle codecs:
+/// (shuffle, reduce partition) -> state.
+using reduce_states = std::map<std::pair<shuffle_id, int>, std::any>;
+
 void run_stage_task(task_context& ctx, const stage_binary& stage,
                     std::string_view partition_data,
                     const fetched_blocks& fetched,
-                    const function_registry& fns, const stage_task_io& io);
+                    const function_registry& fns, const stage_task_io& io,
+                    reduce_states* states = nullptr);
+
+/// Whether every shuffle that `stage`'s target reads has an incremental
+/// codec (so its blocks can be consumed batch by batch).
+bool reads_incrementally(const stage_binary& stage,
+                         const function_registry& fns);
+
+/// Folds `block` into the reader state of (shuffle, reduce), creating it
+/// on first use. Throws like the codec.
+void consume_block(task_context& ctx, const stage_binary& stage,
+                   shuffle_id shuffle, int reduce, const bytes& block,
+                   const function_registry& fns, reduce_states& states);
 
 /// One block a reduce task must fetch.
 struct block_request {

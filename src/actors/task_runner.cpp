@@ -66,7 +66,7 @@ task_outcome run_task(const task_description& task,
                       const std::shared_ptr<task_kill_switch>& kill_switch,
                       const task_runner_settings& settings,
                       const task_registry& registry,
-                      const stage_task_inputs* inputs,
+                      stage_task_inputs* inputs,
                       const function_registry* fns) {
   if (kill_switch && kill_switch->killed())
     return killed_outcome(task.tid, kill_switch->reason());
@@ -87,7 +87,8 @@ task_outcome run_task(const task_description& task,
                        &writer.value_buffer(), &shuffle_blocks};
       run_stage_task(ctx, *inputs->stage, task.partition_data.view(),
                      inputs->blocks,
-                     fns != nullptr ? *fns : function_registry::global(), io);
+                     fns != nullptr ? *fns : function_registry::global(), io,
+                     &inputs->states);
       metrics.result_serialization_time_ns = ctx.serialization_time_ns();
       metrics.executor_run_time_ns
         = nanos_since(t1) - metrics.result_serialization_time_ns;

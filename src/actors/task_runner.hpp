@@ -51,7 +51,10 @@ struct task_outcome {
 /// What a lineage task needs besides its description.
 struct stage_task_inputs {
   std::shared_ptr<const stage_binary> stage;
+  /// Blocks fetched all at once (codecs that cannot read incrementally).
   fetched_blocks blocks;
+  /// Reader states built batch by batch (incremental codecs).
+  reduce_states states;
 };
 
 /// Runs `task`: a task-function task with the function found in
@@ -62,7 +65,7 @@ task_outcome run_task(const task_description& task,
                       const std::shared_ptr<task_kill_switch>& kill_switch,
                       const task_runner_settings& settings,
                       const task_registry& registry,
-                      const stage_task_inputs* inputs = nullptr,
+                      stage_task_inputs* inputs = nullptr,
                       const function_registry* fns = nullptr);
 
 /// The outcome for a task killed before it started.

@@ -47,6 +47,22 @@ struct shuffle_codec {
   std::function<std::any(task_context&, const std::vector<bytes>& blocks,
                          std::string_view args)>
     read;
+
+  // Optional incremental reading, so that a reducer holds at most one batch
+  // of fetched blocks at a time: `begin` makes the state, `add` folds one
+  // block into it, `finish` turns it into the partition's records. A codec
+  // without them gets all its blocks at once through `read`.
+  std::function<std::any(task_context&, std::string_view args)> begin;
+  std::function<void(task_context&, std::any& state, const bytes& block,
+                     std::string_view args)>
+    add;
+  std::function<std::any(task_context&, std::any&& state,
+                         std::string_view args)>
+    finish;
+
+  bool incremental() const noexcept {
+    return begin && add && finish;
+  }
 };
 
 /// A digest of every function this process can run (task functions and

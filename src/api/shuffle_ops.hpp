@@ -70,6 +70,22 @@ struct combine_codec {
         blocks, [&](std::pair<K, V>&& x) { all.push_back(std::move(x)); });
       return std::any{combine(std::move(all))};
     };
+    // Incremental: the state stays at one record per key seen so far.
+    codec.begin = [](task_context&, std::string_view) {
+      return std::any{std::vector<std::pair<K, V>>{}};
+    };
+    codec.add = [](task_context&, std::any& state, const bytes& block,
+                   std::string_view) {
+      auto& acc = std::any_cast<std::vector<std::pair<K, V>>&>(state);
+      for_each_in_blocks<std::pair<K, V>>(
+        std::vector<bytes>{block},
+        [&](std::pair<K, V>&& x) { acc.push_back(std::move(x)); });
+      acc = combine(std::move(acc));
+    };
+    codec.finish = [](task_context&, std::any&& state, std::string_view) {
+      return std::any{
+        std::move(std::any_cast<std::vector<std::pair<K, V>>&>(state))};
+    };
     r.add_codec(name, std::move(codec));
   }
 };

@@ -212,17 +212,34 @@ void register_combining_shuffle(std::string name,
       combined.emplace_back(kv.first, std::move(kv.second));
     return detail::write_buckets<K, V>(std::move(combined), spec);
   };
-  codec.read = [merge_into](task_context&, const std::vector<bytes>& blocks,
-                            std::string_view) {
-    table t;
-    for (auto& b : blocks)
-      for (auto& kv : decode<std::vector<std::pair<K, V>>>(b.view()))
-        merge_into(t, std::move(kv));
+  auto to_records = [](table& t) {
     std::vector<std::pair<K, V>> out;
     out.reserve(t.size());
     for (auto& kv : t)
       out.emplace_back(kv.first, std::move(kv.second));
     return std::any{std::move(out)};
+  };
+  codec.read = [merge_into, to_records](task_context&,
+                                        const std::vector<bytes>& blocks,
+                                        std::string_view) {
+    table t;
+    for (auto& b : blocks)
+      for (auto& kv : decode<std::vector<std::pair<K, V>>>(b.view()))
+        merge_into(t, std::move(kv));
+    return to_records(t);
+  };
+  codec.begin = [](task_context&, std::string_view) {
+    return std::any{table{}};
+  };
+  codec.add = [merge_into](task_context&, std::any& state, const bytes& b,
+                           std::string_view) {
+    auto& t = std::any_cast<table&>(state);
+    for (auto& kv : decode<std::vector<std::pair<K, V>>>(b.view()))
+      merge_into(t, std::move(kv));
+  };
+  codec.finish = [to_records](task_context&, std::any&& state,
+                              std::string_view) {
+    return to_records(std::any_cast<table&>(state));
   };
   function_registry::global().add_codec(std::move(name), std::move(codec));
 }

@@ -111,6 +111,8 @@ const std::vector<key_info>& keys() {
     int_key("max_consecutive_stage_attempts",
             &config::max_consecutive_stage_attempts, 1),
     duration_key("resubmit_delay", &config::resubmit_delay),
+    size_key("max_bytes_in_flight", &config::max_bytes_in_flight),
+    int_key("max_reqs_in_flight", &config::max_reqs_in_flight, 1),
     int_key("local_executors", &config::local_executors, 1),
     int_key("executor_cores", &config::executor_cores, 0),
     size_key("storage_memory", &config::storage_memory),

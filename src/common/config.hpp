@@ -64,6 +64,12 @@ struct config {
   /// Delay before stages that failed on a fetch failure are resubmitted.
   duration resubmit_delay{200};
 
+  /// Shuffle blocks a reduce task fetches at once, in bytes and requests;
+  /// with an incremental shuffle reader, also what it holds at once.
+  /// Spark: spark.reducer.maxSizeInFlight, spark.reducer.maxReqsInFlight.
+  std::int64_t max_bytes_in_flight = std::int64_t{48} << 20;
+  int max_reqs_in_flight = 16;
+
   // -- executors and storage -------------------------------------------------
 
   /// Executors started in local mode.

@@ -138,6 +138,12 @@ std::vector<entry> make_table() {
       out.push_back({"blocks", num(static_cast<std::int64_t>(
                                  x.outcome.blocks.size()))});
   });
+  add<shuffle_batch_consumed>(t, "shuffle_batch_consumed",
+                              [](auto& x, fields& out, auto&) {
+                                out.push_back({"tid", num(x.tid)});
+                                if (!x.error.empty())
+                                  out.push_back({"error", x.error});
+                              });
   add<fetch_result>(t, "fetch_result", [](auto& x, fields& out, auto&) {
     out.push_back({"tid", num(x.tid)});
     out.push_back({"executor", x.executor});
