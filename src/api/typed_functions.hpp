@@ -176,15 +176,28 @@ void register_shuffle(std::string name) {
     return detail::write_buckets<K, V>(
       take_records<std::pair<K, V>>(std::move(in)), spec);
   };
-  codec.read = [](task_context&, const std::vector<bytes>& blocks,
-                  std::string_view) {
-    std::vector<std::pair<K, V>> out;
-    for (auto& b : blocks) {
-      auto part = decode<std::vector<std::pair<K, V>>>(b.view());
-      out.insert(out.end(), std::make_move_iterator(part.begin()),
-                 std::make_move_iterator(part.end()));
-    }
+  using records = std::vector<std::pair<K, V>>;
+  auto append = [](records& out, const bytes& b) {
+    auto part = decode<records>(b.view());
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  };
+  codec.read = [append](task_context&, const std::vector<bytes>& blocks,
+                        std::string_view) {
+    records out;
+    for (auto& b : blocks)
+      append(out, b);
     return std::any{std::move(out)};
+  };
+  codec.begin = [](task_context&, std::string_view) {
+    return std::any{records{}};
+  };
+  codec.add = [append](task_context&, std::any& state, const bytes& b,
+                       std::string_view) {
+    append(std::any_cast<records&>(state), b);
+  };
+  codec.finish = [](task_context&, std::any&& state, std::string_view) {
+    return std::any{std::move(std::any_cast<records&>(state))};
   };
   function_registry::global().add_codec(std::move(name), std::move(codec));
 }
@@ -253,22 +266,43 @@ void register_grouping_shuffle(std::string name) {
     return detail::write_buckets<K, V>(
       take_records<std::pair<K, V>>(std::move(in)), spec);
   };
-  codec.read = [](task_context&, const std::vector<bytes>& blocks,
-                  std::string_view) {
+  struct state_type {
     std::unordered_map<K, std::vector<V>, detail::stable_hasher<K>> groups;
-    std::vector<K> order;
-    for (auto& b : blocks)
-      for (auto& kv : decode<std::vector<std::pair<K, V>>>(b.view())) {
-        auto [it, added] = groups.try_emplace(kv.first);
-        if (added)
-          order.push_back(kv.first);
-        it->second.push_back(std::move(kv.second));
-      }
+    std::vector<K> order; // keys in first-seen order
+  };
+  auto add_block = [](state_type& st, const bytes& b) {
+    for (auto& kv : decode<std::vector<std::pair<K, V>>>(b.view())) {
+      auto [it, added] = st.groups.try_emplace(kv.first);
+      if (added)
+        st.order.push_back(kv.first);
+      it->second.push_back(std::move(kv.second));
+    }
+  };
+  auto to_records = [](state_type& st) {
     std::vector<std::pair<K, std::vector<V>>> out;
-    out.reserve(order.size());
-    for (auto& k : order)
-      out.emplace_back(k, std::move(groups[k]));
+    out.reserve(st.order.size());
+    for (auto& k : st.order)
+      out.emplace_back(k, std::move(st.groups[k]));
     return std::any{std::move(out)};
+  };
+  codec.read = [add_block, to_records](task_context&,
+                                       const std::vector<bytes>& blocks,
+                                       std::string_view) {
+    state_type st;
+    for (auto& b : blocks)
+      add_block(st, b);
+    return to_records(st);
+  };
+  codec.begin = [](task_context&, std::string_view) {
+    return std::any{std::make_shared<state_type>()};
+  };
+  codec.add = [add_block](task_context&, std::any& state, const bytes& b,
+                          std::string_view) {
+    add_block(*std::any_cast<std::shared_ptr<state_type>&>(state), b);
+  };
+  codec.finish = [to_records](task_context&, std::any&& state,
+                              std::string_view) {
+    return to_records(*std::any_cast<std::shared_ptr<state_type>&>(state));
   };
   function_registry::global().add_codec(std::move(name), std::move(codec));
 }
