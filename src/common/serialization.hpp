@@ -7,7 +7,6 @@
 
 #include <cereal/archives/binary.hpp>
 
-#include <algorithm>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
@@ -32,17 +31,9 @@ public:
 
 protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    auto needed = out_.size() + static_cast<std::size_t>(n);
-    if (needed > out_.capacity()) {
-      // Leave room for what usually follows a large value (a result's
-      // trailer), so that appending it does not copy the whole buffer.
-      out_.reserve(std::max(needed + slack, 2 * out_.capacity()));
-    }
     out_.append(s, static_cast<std::size_t>(n));
     return n;
   }
-
-  static constexpr std::size_t slack = 4096;
 
   int_type overflow(int_type ch) override {
     if (!traits_type::eq_int_type(ch, traits_type::eof()))
