@@ -85,6 +85,9 @@ fi
 
 # -- build (release, bench targets only) ------------------------------------------
 build_start=$(date +%s)
+# The source the binaries are built from (read before the build: the tree
+# may change while the run goes on).
+revision="$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
 if [ ! -f "$build/build.ninja" ]; then
   in_background nice -n 10 meson setup "$build" "$root" --buildtype=release >/dev/null
 fi
@@ -226,7 +229,7 @@ load_after="$(uptime)"
 "$python" "$here/report.py" --mode "$mode" --raw "$raw" \
   --results "$here/RESULTS.md" --chart-data "$out/tasks_per_second.dat" \
   --command "$command_line" \
-  --revision "$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)" \
+  --revision "$revision" \
   --load-before "$load_before" \
   --load-after "$load_after" --build-seconds "$build_seconds" \
   --run-seconds "$(( $(date +%s) - run_start ))"
